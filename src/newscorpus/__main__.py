@@ -1,0 +1,3 @@
+from newscorpus.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Differences between two annotation versions, per annotation: added, removed, or
+changed with the fields that changed. Provenance is not compared (it records who and
+when, not what)."""
+from __future__ import annotations
+
+from typing import Any
+
+from newscorpus.model import LAYERS, AnnotationSet
+from newscorpus.versions import content_key
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else key))
+        return out
+    if isinstance(data, list):
+        return {prefix: sorted((_flatten(x) if isinstance(x, dict) else x for x in data), key=repr)}
+    return {prefix: data}
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    a, b = _flatten(before), _flatten(after)
+    return sorted(k for k in set(a) | set(b) if a.get(k, None) != b.get(k, None)
+                  or (k in a) != (k in b))
+
+
+def diff_sets(old: dict[str, AnnotationSet], new: dict[str, AnnotationSet]) -> list[dict]:
+    """A list of changes, ordered by document, layer and id."""
+    changes = []
+    for doc_id in sorted(set(old) | set(new)):
+        a = old.get(doc_id)
+        b = new.get(doc_id)
+        for layer in LAYERS:
+            items_a = {i.id: content_key(i) for i in getattr(a, layer)} if a else {}
+            items_b = {i.id: content_key(i) for i in getattr(b, layer)} if b else {}
+            for ident in sorted(set(items_a) | set(items_b), key=_natural):
+                before, after = items_a.get(ident), items_b.get(ident)
+                if before == after:
+                    continue
+                if before is None:
+                    kind, fields = "added", []
+                elif after is None:
+                    kind, fields = "removed", []
+                else:
+                    kind, fields = "changed", changed_fields(before, after)
+                changes.append({"document": doc_id, "layer": layer, "id": ident, "change": kind,
+                                "fields": fields, "before": before, "after": after})
+    return changes
+
+
+def _natural(ident: str) -> tuple:
+    head = ident.rstrip("0123456789")
+    tail = ident[len(head):]
+    return (head, int(tail) if tail else -1, ident)
+
+
+def summarize(changes: list[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {layer: {"added": 0, "removed": 0, "changed": 0} for layer in LAYERS}
+    for c in changes:
+        out[c["layer"]][c["change"]] += 1
+    return out
+
+
+def _label(item: dict | None) -> str:
+    if not item:
+        return ""
+    span = item.get("trigger") or item.get("content") or item
+    label = item.get("type") or item.get("kind") or ""
+    text = span.get("text") if isinstance(span, dict) else None
+    if text is None:
+        text = item.get("name", "")
+    return f"{label} {text!r}"
+
+
+def format_text(changes: list[dict], old_name: str, new_name: str) -> str:
+    lines = [f"diff {old_name} -> {new_name}: {len(changes)} change(s)"]
+    for c in changes:
+        head = f"{c['change']:<8} {c['document']} {c['layer']}/{c['id']}"
+        if c["change"] == "added":
+            lines.append(f"{head}: {_label(c['after'])}")
+        elif c["change"] == "removed":
+            lines.append(f"{head}: {_label(c['before'])}")
+        else:
+            fa, fb = _flatten(c["before"]), _flatten(c["after"])
+            detail = "; ".join(f"{f}: {fa.get(f)!r} -> {fb.get(f)!r}" for f in c["fields"])
+            lines.append(f"{head}: {detail}")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""Adding documents to the corpus: from a seed text file to a document record with
+paragraph and sentence spans. The text is stored exactly as in the seed."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.jsonio import write_json
+from newscorpus.model import Document, sha256_text
+from newscorpus.paths import Layout
+
+SPLITS = (("train", 80), ("validation", 90), ("test", 100))
+
+METADATA_NOTES = [
+    "The seed file holds the article body only: it names no outlet, author, headline, "
+    "publication date or URL, so those fields are empty (null) rather than guessed.",
+]
+SOURCE_NOTE = ("Seed article supplied to the project as a plain UTF-8 text file; the file "
+               "does not identify where or when the article was first published.")
+LICENSE_NOTE = ("The seed file states no licence for the article text and its rights holder "
+                "is not known; the licence of the text is therefore unknown. The annotations "
+                "are the project's own work (see CITATION.cff).")
+
+
+def assign_split(doc_id: str) -> str:
+    """Deterministic, stable split from the id alone: adding documents never moves one."""
+    bucket = int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest(), 16) % 100
+    for name, upper in SPLITS:
+        if bucket < upper:
+            return name
+    raise AssertionError("unreachable")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs are the lines of the text (the seed has one paragraph per line);
+    each span excludes the newline and outer whitespace; empty lines are skipped."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentence_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences inside each paragraph, by spaCy's rule-based sentencizer on the
+    blank English pipeline (deterministic, no model download)."""
+    nlp = _sentencizer()
+    out = []
+    for p_start, p_end in paragraphs:
+        for sent in nlp(text[p_start:p_end]).sents:
+            s, e = p_start + sent.start_char, p_start + sent.end_char
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                out.append((s, e))
+    return out
+
+
+def make_document(layout: Layout, seed: Path, language: str = "en",
+                  doc_id: str | None = None) -> Document:
+    seed = Path(seed)
+    shown = layout.rel(seed)
+    try:
+        raw = seed.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(Problem(shown, "", "file-missing", "no such seed file")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(Problem(shown, f"byte {exc.start}", "encoding",
+                                  "seed is not valid UTF-8")) from None
+    if text.startswith("\ufeff"):
+        raise CorpusError(Problem(shown, "byte 0", "encoding",
+                                  "seed starts with a byte order mark; remove it first"))
+    try:
+        seed.resolve().relative_to(layout.seeds.resolve())
+    except ValueError:
+        raise CorpusError(Problem(shown, "", "seed-location",
+                                  f"seed files must be inside {layout.rel(layout.seeds)}/")) from None
+    doc_id = doc_id or seed.stem
+    paragraphs = paragraph_spans(text)
+    return Document(
+        id=doc_id, text=text, text_sha256=sha256_text(text), language=language,
+        source={"seed_file": layout.rel(seed), "seed_sha256": hashlib.sha256(raw).hexdigest(),
+                "note": SOURCE_NOTE},
+        license={"text": None, "note": LICENSE_NOTE},
+        metadata={"title": None, "outlet": None, "author": None, "published": None,
+                  "url": None, "notes": list(METADATA_NOTES)},
+        split=assign_split(doc_id),
+        paragraphs=tuple(paragraphs),
+        sentences=tuple(sentence_spans(text, paragraphs)),
+    )
+
+
+def add_document(layout: Layout, seed: Path, language: str = "en",
+                 doc_id: str | None = None, replace: bool = False) -> Path:
+    """Write ``corpus/documents/<id>.json`` for a seed file; refuse to overwrite."""
+    doc = make_document(layout, seed, language, doc_id)
+    target = layout.documents / f"{doc.id}.json"
+    if target.exists() and not replace:
+        raise CorpusError(Problem(layout.rel(target), "", "document-exists",
+                                  "document already in the corpus (its text and offsets are fixed)",
+                                  doc.id))
+    write_json(target, doc.to_dict())
+    return target
+
+
+def load_documents(layout: Layout) -> dict[str, Document]:
+    """All document records, keyed by id (validate first: assumes well-formed files)."""
+    from newscorpus.jsonio import read_json
+
+    out = {}
+    for path in sorted(layout.documents.glob("*.json")):
+        doc = Document.from_dict(read_json(path, layout.rel(path)))
+        out[doc.id] = doc
+    return out

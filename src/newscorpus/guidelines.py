@@ -1,0 +1,52 @@
+"""The label tables of docs/guidelines.md, generated from the inventory between the
+markers ``<!-- BEGIN GENERATED: inventory -->`` and ``<!-- END GENERATED: inventory -->``."""
+from __future__ import annotations
+
+from newscorpus.inventory import Inventory
+
+BEGIN = "<!-- BEGIN GENERATED: inventory -->"
+END = "<!-- END GENERATED: inventory -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _examples(items) -> str:
+    return "; ".join(f"`{_cell(x)}`" for x in items) if items else "—"
+
+
+def inventory_markdown(inventory: Inventory) -> str:
+    out = ["## Label inventory", "",
+           f"Generated from `schema/inventory.json` (inventory version {inventory.version}). "
+           "Examples are taken from the seed article.", ""]
+    out += ["### Entity types", "", "| Label | Name | Definition | Examples | Not this label |",
+            "|---|---|---|---|---|"]
+    for e in inventory.entity_types:
+        out.append(f"| `{e.label}` | {_cell(e.name or '')} | {_cell(e.definition)} | "
+                   f"{_examples(e.examples)} | {_examples(e.counter_examples)} |")
+    out += ["", "### Mention kinds", "", "| Label | Definition |", "|---|---|"]
+    out += [f"| `{k.label}` | {_cell(k.definition)} |" for k in inventory.mention_kinds]
+    out += ["", "### Event types and their argument roles", "",
+            "| Label | Name | Definition | Allowed roles | Examples (trigger in context) | Not this label |",
+            "|---|---|---|---|---|---|"]
+    for v in inventory.event_types:
+        out.append(f"| `{v.label}` | {_cell(v.name or '')} | {_cell(v.definition)} | "
+                   f"{', '.join(f'`{r}`' for r in v.roles)} | {_examples(v.examples)} | "
+                   f"{_examples(v.counter_examples)} |")
+    out += ["", "### Argument roles", "", "| Role | Definition |", "|---|---|"]
+    out += [f"| `{r.label}` | {_cell(r.definition)} |" for r in inventory.argument_roles]
+    for title, layer in (("Realis", "realis"), ("Polarity", "polarity"), ("Quote kinds", "quote_kinds")):
+        out += ["", f"### {title}", "", "| Label | Definition |", "|---|---|"]
+        out += [f"| `{x.label}` | {_cell(x.definition)} |" for x in getattr(inventory, layer)]
+    return "\n".join(out)
+
+
+def render_guidelines(current: str, inventory: Inventory) -> str:
+    """``current`` with the generated block replaced (appended if the markers are missing)."""
+    block = f"{BEGIN}\n{inventory_markdown(inventory)}\n{END}"
+    if BEGIN in current and END in current:
+        head, _, rest = current.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        return head + block + tail
+    return current.rstrip("\n") + "\n\n" + block + "\n"

@@ -1,0 +1,59 @@
+"""Reading and writing JSON files: clear errors on bad input, atomic writes."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from newscorpus.errors import CorpusError, Problem
+
+
+def dumps(data: Any) -> str:
+    """The one canonical serialisation used for every JSON file the corpus writes."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_json(path: Path, shown: str | None = None) -> Any:
+    """Parse a JSON file; raise CorpusError with line and column on bad input."""
+    shown = shown or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(Problem(shown, "", "file-missing", "no such file")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(Problem(shown, f"byte {exc.start}", "encoding",
+                                  "file is not valid UTF-8")) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        rest = text[exc.pos:].strip()
+        where = f"line {exc.lineno}, column {exc.colno}"
+        snippet = text[max(0, exc.pos - 20): exc.pos + 20]
+        if not rest:
+            raise CorpusError(Problem(shown, where, "json-truncated",
+                                      f"file ends before the JSON is complete ({exc.msg})",
+                                      snippet)) from None
+        raise CorpusError(Problem(shown, where, "json-syntax", exc.msg, snippet)) from None
+
+
+def atomic_write_text(path: Path, content: str) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    atomic_write_text(path, dumps(data))

@@ -1,0 +1,90 @@
+"""The layout of a corpus repository on disk."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from newscorpus.errors import CorpusError
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def documents(self) -> Path:
+        return self.root / "corpus" / "documents"
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / "schema"
+
+    @property
+    def inventory(self) -> Path:
+        return self.schema_dir / "inventory.json"
+
+    @property
+    def document_schema(self) -> Path:
+        return self.schema_dir / "document.schema.json"
+
+    @property
+    def annotation_schema(self) -> Path:
+        return self.schema_dir / "annotation.schema.json"
+
+    @property
+    def annotations(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def draft(self) -> Path:
+        return self.annotations / "draft"
+
+    @property
+    def releases(self) -> Path:
+        return self.annotations / "releases"
+
+    @property
+    def release_index(self) -> Path:
+        return self.annotations / "releases.json"
+
+    @property
+    def changelog(self) -> Path:
+        return self.annotations / "CHANGELOG.md"
+
+    @property
+    def citation(self) -> Path:
+        return self.root / "CITATION.cff"
+
+    @property
+    def guidelines(self) -> Path:
+        return self.root / "docs" / "guidelines.md"
+
+    def rel(self, path: Path) -> str:
+        """A path as shown to the user: relative to the root when inside it."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def find_root(start: str | os.PathLike | None = None) -> Layout:
+    """The corpus root: ``start`` if given, else $NEWSCORPUS_ROOT, else the nearest
+    folder at or above the working directory that has ``schema/inventory.json``."""
+    if start is None:
+        start = os.environ.get("NEWSCORPUS_ROOT")
+    if start is not None:
+        root = Path(start)
+        if not (root / "schema" / "inventory.json").is_file():
+            raise CorpusError(f"{root}: not a corpus root (no schema/inventory.json)")
+        return Layout(root)
+    here = Path.cwd()
+    for candidate in (here, *here.parents):
+        if (candidate / "schema" / "inventory.json").is_file():
+            return Layout(candidate)
+    raise CorpusError("no corpus root found at or above the working directory "
+                      "(looked for schema/inventory.json); pass --root")

@@ -1,0 +1,371 @@
+"""The validator: the JSON Schema first (with ``jsonschema``), then named semantic checks.
+
+Every problem is reported, one per line: file, JSON pointer, check name, message and
+the offending text. The checks, by name:
+
+=========================  ==========================================================
+json-syntax                the file is not valid JSON (line and column given)
+json-truncated             the file ends before the JSON is complete
+schema-<keyword>           the JSON Schema's rule <keyword> fails (type, required, ...)
+unknown-label              a label, kind, role, realis or polarity not in the inventory
+offset-out-of-range        a span's offsets fall outside the document text
+span-empty-or-inverted     a span with start >= end
+span-text-mismatch         a span's text differs from text[start:end]
+span-whitespace            a span starts or ends with whitespace
+duplicate-id               an id used twice in one annotation file
+dangling-reference         a reference to an id that does not exist
+reference-wrong-kind       a reference to an id of the wrong kind of object
+entity-type-mismatch       a mention's type differs from its entity's type
+orphan-entity              an entity no mention refers to
+role-not-allowed           an argument role the event type does not allow
+text-hash-mismatch         annotations made on another text than the document's
+unknown-document           an annotation file for a document not in the corpus
+document-file-name         a file name that is not <document id>.json
+version-mismatch           the file's version field disagrees with its folder
+document-hash-mismatch     a document record's text_sha256 differs from its text
+seed-mismatch              a document's text differs from its seed file
+structure-span             a paragraph or sentence span out of order or out of range
+release-modified           a released file was edited, added or removed
+release-unlisted           a release folder that the release index does not list
+schema-out-of-date         schema/*.schema.json differ from what the inventory gives
+guidelines-out-of-date     the generated tables in docs/guidelines.md are stale
+=========================  ==========================================================
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.inventory import Inventory, load_inventory
+from newscorpus.jsonio import dumps, read_json
+from newscorpus.model import sha256_text
+from newscorpus.paths import Layout
+from newscorpus.schema import annotation_schema, document_schema
+
+LABEL_FIELDS = {"type", "kind", "role", "realis", "polarity"}
+
+
+def pointer(path: Iterable[Any]) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
+    return "/" + "/".join(parts) if parts else ""
+
+
+def _short(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def schema_problems(data: Any, schema: dict, shown: str) -> list[Problem]:
+    validator = Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
+        path = list(error.absolute_path)
+        check = f"schema-{error.validator}"
+        message = error.message
+        if error.validator == "enum" and path and str(path[-1]) in LABEL_FIELDS:
+            check = "unknown-label"
+            message = f"{path[-1]} is not in the label inventory"
+        elif error.validator == "type":
+            message = f"expected {error.validator_value}, found {type(error.instance).__name__}"
+        if len(message) > 200:
+            message = message[:197] + "..."
+        problems.append(Problem(shown, pointer(path), check, message, _short(error.instance)))
+    return problems
+
+
+def _bad_prefixes(problems: list[Problem]) -> set[str]:
+    return {p.location for p in problems}
+
+
+def _is_bad(ptr: str, bad: set[str]) -> bool:
+    return any(b == ptr or b.startswith(ptr + "/") for b in bad)
+
+
+def _span_problems(shown: str, ptr: str, span: dict, text: str) -> list[Problem]:
+    start, end, got = span["start"], span["end"], span["text"]
+    if start >= end:
+        return [Problem(shown, ptr, "span-empty-or-inverted",
+                        f"start {start} must be smaller than end {end}", got)]
+    if end > len(text):
+        return [Problem(shown, ptr, "offset-out-of-range",
+                        f"span [{start}, {end}) ends past the end of the text (length {len(text)})", got)]
+    problems = []
+    actual = text[start:end]
+    if actual != got:
+        problems.append(Problem(shown, ptr + "/text", "span-text-mismatch",
+                                f"text differs from text[{start}:{end}] = {actual!r}", got))
+    if actual != actual.strip():
+        problems.append(Problem(shown, ptr, "span-whitespace",
+                                f"span [{start}, {end}) starts or ends with whitespace", actual))
+    return problems
+
+
+def check_annotation(data: Any, shown: str, inventory: Inventory,
+                     documents: dict[str, dict] | None, expected_version: str | None = None,
+                     file_stem: str | None = None) -> list[Problem]:
+    """All problems of one annotation file (already parsed)."""
+    problems = schema_problems(data, annotation_schema(inventory), shown)
+    if not isinstance(data, dict):
+        return problems
+    bad = _bad_prefixes(problems)
+
+    doc_id = data.get("document_id")
+    text = None
+    if isinstance(doc_id, str) and documents is not None:
+        if file_stem is not None and file_stem != doc_id:
+            problems.append(Problem(shown, "/document_id", "document-file-name",
+                                    f"file name must be {doc_id}.json", doc_id))
+        doc = documents.get(doc_id)
+        if doc is None:
+            problems.append(Problem(shown, "/document_id", "unknown-document",
+                                    "no document with this id in corpus/documents", doc_id))
+        else:
+            text = doc["text"]
+            if isinstance(data.get("text_sha256"), str) and data["text_sha256"] != sha256_text(text):
+                problems.append(Problem(
+                    shown, "/text_sha256", "text-hash-mismatch",
+                    "the annotations were made on another text than the document's current text "
+                    f"(document sha256 {sha256_text(text)[:12]}...); re-anchor them before use",
+                    data["text_sha256"]))
+                text = None  # offsets mean nothing on another text
+    if expected_version is not None and isinstance(data.get("version"), str) \
+            and data["version"] != expected_version:
+        problems.append(Problem(shown, "/version", "version-mismatch",
+                                f"file in the {expected_version} folder says version {data['version']}",
+                                data["version"]))
+
+    # ids, by kind
+    kinds: dict[str, str] = {}
+    objects: dict[str, dict] = {}
+    for layer in ("entities", "mentions", "events", "quotes"):
+        items = data.get(layer)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            ptr = f"/{layer}/{i}/id"
+            if item["id"] in kinds:
+                problems.append(Problem(shown, ptr, "duplicate-id",
+                                        f"id already used by an object in {kinds[item['id']]}", item["id"]))
+            else:
+                kinds[item["id"]] = layer
+                objects[item["id"]] = item
+
+    def ref(ptr: str, target: Any, layer: str) -> dict | None:
+        if not isinstance(target, str):
+            return None
+        if target not in kinds:
+            problems.append(Problem(shown, ptr, "dangling-reference",
+                                    f"no object with this id (expected one in {layer})", target))
+            return None
+        if kinds[target] != layer:
+            problems.append(Problem(shown, ptr, "reference-wrong-kind",
+                                    f"refers to an object in {kinds[target]}, expected one in {layer}", target))
+            return None
+        return objects[target]
+
+    entity_used: set[str] = set()
+    for i, m in enumerate(data.get("mentions") or []):
+        ptr = f"/mentions/{i}"
+        if _is_bad(ptr, bad) or not isinstance(m, dict):
+            if isinstance(m, dict) and isinstance(m.get("entity"), str):
+                entity_used.add(m["entity"])
+            continue
+        if text is not None:
+            problems += _span_problems(shown, ptr, m, text)
+        entity_used.add(m["entity"])
+        ent = ref(ptr + "/entity", m["entity"], "entities")
+        if ent is not None and ent.get("type") != m["type"] and not _is_bad(
+                f"/entities/{data['entities'].index(ent)}", bad):
+            problems.append(Problem(shown, ptr + "/type", "entity-type-mismatch",
+                                    f"mention type {m['type']} differs from its entity's type {ent.get('type')}",
+                                    m["text"]))
+    for i, e in enumerate(data.get("entities") or []):
+        if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] not in entity_used:
+            problems.append(Problem(shown, f"/entities/{i}", "orphan-entity",
+                                    "no mention refers to this entity", e.get("name")))
+    for i, v in enumerate(data.get("events") or []):
+        ptr = f"/events/{i}"
+        if _is_bad(ptr, bad) or not isinstance(v, dict):
+            continue
+        if text is not None:
+            problems += _span_problems(shown, ptr + "/trigger", v["trigger"], text)
+        allowed = inventory.roles_for(v["type"])
+        for j, arg in enumerate(v["arguments"]):
+            aptr = f"{ptr}/arguments/{j}"
+            ref(aptr + "/mention", arg["mention"], "mentions")
+            if arg["role"] not in allowed:
+                problems.append(Problem(shown, aptr + "/role", "role-not-allowed",
+                                        f"{v['type']} allows only the roles {', '.join(allowed)}", arg["role"]))
+    for i, q in enumerate(data.get("quotes") or []):
+        ptr = f"/quotes/{i}"
+        if _is_bad(ptr, bad) or not isinstance(q, dict):
+            continue
+        if text is not None:
+            problems += _span_problems(shown, ptr + "/content", q["content"], text)
+            if q.get("cue"):
+                problems += _span_problems(shown, ptr + "/cue", q["cue"], text)
+        if q.get("speaker") is not None:
+            ref(ptr + "/speaker", q["speaker"], "mentions")
+    return problems
+
+
+def check_document(data: Any, shown: str, inventory: Inventory, layout: Layout,
+                   file_stem: str | None = None) -> list[Problem]:
+    problems = schema_problems(data, document_schema(inventory), shown)
+    if problems or not isinstance(data, dict):
+        return problems
+    text = data["text"]
+    if file_stem is not None and file_stem != data["id"]:
+        problems.append(Problem(shown, "/id", "document-file-name",
+                                f"file name must be {data['id']}.json", data["id"]))
+    if sha256_text(text) != data["text_sha256"]:
+        problems.append(Problem(shown, "/text_sha256", "document-hash-mismatch",
+                                f"sha256 of the text is {sha256_text(text)}", data["text_sha256"]))
+    seed = layout.root / data["source"]["seed_file"]
+    if not seed.is_file():
+        problems.append(Problem(shown, "/source/seed_file", "seed-mismatch", "seed file not found",
+                                data["source"]["seed_file"]))
+    else:
+        raw = seed.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != data["source"]["seed_sha256"]:
+            problems.append(Problem(shown, "/source/seed_sha256", "seed-mismatch",
+                                    "the seed file's sha256 differs from the recorded one",
+                                    data["source"]["seed_file"]))
+        elif raw.decode("utf-8") != text:
+            problems.append(Problem(shown, "/text", "seed-mismatch",
+                                    "the text differs from the seed file", data["source"]["seed_file"]))
+    for layer in ("paragraphs", "sentences"):
+        last_end = 0
+        for i, span in enumerate(data[layer]):
+            s, e = span["start"], span["end"]
+            if not (last_end <= s < e <= len(text)) or text[s:e] != text[s:e].strip():
+                problems.append(Problem(shown, f"/{layer}/{i}", "structure-span",
+                                        "span out of order, out of range, empty or with outer whitespace",
+                                        text[s:e][:60] if 0 <= s < e <= len(text) else None))
+            last_end = max(last_end, e)
+    return problems
+
+
+def _load(path: Path, layout: Layout, problems: list[Problem]) -> Any:
+    try:
+        return read_json(path, layout.rel(path))
+    except CorpusError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]:
+    from newscorpus.guidelines import render_guidelines
+
+    problems = []
+    for path, schema in ((layout.annotation_schema, annotation_schema(inventory)),
+                         (layout.document_schema, document_schema(inventory))):
+        if not path.is_file() or path.read_text(encoding="utf-8") != dumps(schema):
+            problems.append(Problem(layout.rel(path), "", "schema-out-of-date",
+                                    "differs from the schema generated from schema/inventory.json; "
+                                    "run 'newscorpus schema --write'"))
+    if layout.guidelines.is_file():
+        current = layout.guidelines.read_text(encoding="utf-8")
+        if render_guidelines(current, inventory) != current:
+            problems.append(Problem(layout.rel(layout.guidelines), "", "guidelines-out-of-date",
+                                    "the generated label tables differ from schema/inventory.json; "
+                                    "run 'newscorpus guidelines --write'"))
+    return problems
+
+
+def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
+                    documents: dict[str, dict], expected_version: str | None) -> list[Problem]:
+    from newscorpus.versions import annotation_files
+
+    problems: list[Problem] = []
+    for path in annotation_files(folder):
+        data = _load(path, layout, problems)
+        if data is not None:
+            problems += check_annotation(data, layout.rel(path), inventory, documents,
+                                         expected_version, path.stem)
+    return problems
+
+
+def validate_repository(layout: Layout, include_passes: bool = True) -> list[Problem]:
+    """Every problem in the repository: inventory, generated files, documents, the
+    draft, every release (against its own inventory snapshot), and the annotation
+    passes kept for agreement."""
+    from newscorpus.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
+
+    try:
+        inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    except CorpusError as exc:
+        return exc.problems
+    problems = check_generated_files(layout, inventory)
+
+    documents: dict[str, dict] = {}
+    for path in sorted(layout.documents.glob("*.json")):
+        data = _load(path, layout, problems)
+        if data is None:
+            continue
+        doc_problems = check_document(data, layout.rel(path), inventory, layout, path.stem)
+        problems += doc_problems
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
+            documents[data["id"]] = data
+
+    problems += validate_folder(layout, layout.draft, inventory, documents, "draft")
+
+    try:
+        releases = read_index(layout)
+    except CorpusError as exc:
+        problems += exc.problems
+        releases = []
+    listed = {r.version for r in releases}
+    if layout.releases.is_dir():
+        for folder in sorted(layout.releases.iterdir()):
+            if folder.is_dir() and not folder.name.startswith(".") and folder.name not in listed:
+                problems.append(Problem(layout.rel(folder), "", "release-unlisted",
+                                        f"release folder not listed in {layout.rel(layout.release_index)}",
+                                        folder.name))
+    for release in releases:
+        folder = version_dir(layout, release.version)
+        if not folder.is_dir():
+            problems.append(Problem(layout.rel(folder), "", "release-modified",
+                                    "a released version's folder is missing", release.version))
+            continue
+        problems += verify_release(layout, release)
+        try:
+            rel_inventory = load_inventory(folder / INVENTORY_SNAPSHOT, layout.rel(folder / INVENTORY_SNAPSHOT))
+        except CorpusError as exc:
+            problems += exc.problems
+            continue
+        problems += validate_folder(layout, folder, rel_inventory, documents, release.version)
+
+    passes = layout.annotations / "passes"
+    if include_passes and passes.is_dir():
+        for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+            problems += validate_folder(layout, folder, inventory, documents, "draft")
+    return sorted(set(problems), key=lambda p: (p.file, _ptr_key(p.location), p.check, p.message))
+
+
+def _ptr_key(ptr: str) -> tuple:
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in ptr.split("/"))
+
+
+def validate_file(layout: Layout, path: Path) -> list[Problem]:
+    """Validate one annotation file (anywhere) against the current inventory and corpus."""
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    documents = {}
+    for doc_path in sorted(layout.documents.glob("*.json")):
+        try:
+            data = read_json(doc_path)
+            documents[data["id"]] = data
+        except (CorpusError, KeyError, TypeError):
+            continue
+    problems: list[Problem] = []
+    data = _load(Path(path), layout, problems)
+    if data is not None:
+        problems += check_annotation(data, layout.rel(Path(path)), inventory, documents, None, Path(path).stem)
+    return problems

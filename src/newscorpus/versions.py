@@ -1,0 +1,344 @@
+"""The versioned annotation store.
+
+``annotations/draft/`` holds the working draft that edits go into. A release copies the
+draft into ``annotations/releases/<version>/`` together with a snapshot of the label
+inventory it was made with and a ``MANIFEST.json`` of sha256 checksums; the manifest's
+own checksum is recorded in ``annotations/releases.json``. Released files are never
+written again: ``validate`` reports ``release-modified`` if one was edited.
+
+Versions are semantic: major for an inventory or schema change, minor when
+annotations are added, patch for corrections only."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.model import LAYERS, AnnotationSet, Provenance
+from newscorpus.paths import Layout
+
+DRAFT = "draft"
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+MANIFEST = "MANIFEST.json"
+INVENTORY_SNAPSHOT = "inventory.json"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def parse_version(text: str, shown: str = "version") -> Version:
+    if not SEMVER.match(text or ""):
+        raise CorpusError(Problem(shown, "", "version-format",
+                                  "a release version is MAJOR.MINOR.PATCH (for example 1.0.0)", text))
+    try:
+        return Version(text)
+    except InvalidVersion:  # pragma: no cover - the pattern is stricter
+        raise CorpusError(Problem(shown, "", "version-format", "not a version", text)) from None
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: str
+    manifest_sha256: str
+
+    @property
+    def key(self) -> Version:
+        return Version(self.version)
+
+
+def read_index(layout: Layout) -> list[Release]:
+    """The released versions, oldest first."""
+    if not layout.release_index.exists():
+        return []
+    data = read_json(layout.release_index, layout.rel(layout.release_index))
+    try:
+        releases = [Release(r["version"], r["date"], r["manifest_sha256"]) for r in data["releases"]]
+    except (KeyError, TypeError):
+        raise CorpusError(Problem(layout.rel(layout.release_index), "/releases", "release-index",
+                                  "each release needs version, date and manifest_sha256")) from None
+    return sorted(releases, key=lambda r: Version(r.version))
+
+
+def latest_release(layout: Layout) -> Release | None:
+    releases = read_index(layout)
+    return releases[-1] if releases else None
+
+
+def version_dir(layout: Layout, version: str) -> Path:
+    if version == DRAFT:
+        return layout.draft
+    return layout.releases / version
+
+
+def resolve_version(layout: Layout, version: str | None) -> str:
+    """``None`` or ``latest`` -> the latest release; ``draft``; or a released version."""
+    if version in (None, "latest"):
+        last = latest_release(layout)
+        if last is None:
+            raise CorpusError("no release yet: create one with 'newscorpus release VERSION', "
+                              "or pass --version draft")
+        return last.version
+    if version == DRAFT:
+        return DRAFT
+    parse_version(version)
+    if version not in {r.version for r in read_index(layout)}:
+        known = ", ".join(r.version for r in read_index(layout)) or "none"
+        raise CorpusError(Problem(layout.rel(layout.release_index), "", "unknown-version",
+                                  f"no such release (released: {known})", version))
+    return version
+
+
+def annotation_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.json")
+                  if p.name not in (MANIFEST, INVENTORY_SNAPSHOT) and not p.name.startswith("."))
+
+
+def load_sets(layout: Layout, version: str) -> dict[str, AnnotationSet]:
+    """The annotation sets of a version (or ``draft``), keyed by document id.
+    Validate first: this assumes well-formed files."""
+    folder = version_dir(layout, version)
+    if not folder.is_dir():
+        raise CorpusError(Problem(layout.rel(folder), "", "file-missing", "no such annotation folder"))
+    out = {}
+    for path in annotation_files(folder):
+        ann = AnnotationSet.from_dict(read_json(path, layout.rel(path)))
+        out[ann.document_id] = ann
+    return out
+
+
+def load_folder(folder: Path) -> dict[str, AnnotationSet]:
+    out = {}
+    for path in annotation_files(folder):
+        ann = AnnotationSet.from_dict(read_json(path, str(path)))
+        out[ann.document_id] = ann
+    return out
+
+
+def inventory_path(layout: Layout, version: str) -> Path:
+    """The inventory an annotation version was made with: a release's own snapshot,
+    or the current inventory for the draft."""
+    if version == DRAFT:
+        return layout.inventory
+    return version_dir(layout, version) / INVENTORY_SNAPSHOT
+
+
+def content_key(item) -> dict:
+    """An annotation's content, without provenance: what a diff and a release compare."""
+    data = item.to_dict()
+    data.pop("provenance", None)
+    return data
+
+
+def _stamp(draft: AnnotationSet, previous: AnnotationSet | None, version: str) -> AnnotationSet:
+    prev_items = previous.by_id() if previous else {}
+    out = {}
+    for layer in LAYERS:
+        items = []
+        for item in getattr(draft, layer):
+            old = prev_items.get(item.id)
+            if old is not None and type(old) is type(item) and content_key(old) == content_key(item):
+                items.append(replace(item, provenance=old.provenance))
+            elif old is not None and type(old) is type(item):
+                items.append(replace(item, provenance=replace(
+                    item.provenance, introduced_in=old.provenance.introduced_in or version,
+                    changed_in=version)))
+            else:
+                items.append(replace(item, provenance=replace(
+                    item.provenance, introduced_in=version, changed_in=version)))
+        out[layer] = items
+    return replace(draft, version=version, **out)
+
+
+def write_draft(layout: Layout, sets: dict[str, AnnotationSet]) -> None:
+    for doc_id, ann in sorted(sets.items()):
+        write_json(layout.draft / f"{doc_id}.json", replace(ann, version=DRAFT).to_dict())
+
+
+def init_draft(layout: Layout, from_version: str, force: bool = False) -> list[Path]:
+    """Replace the draft with a copy of a release (or start an empty one per document)."""
+    existing = annotation_files(layout.draft)
+    if existing and not force:
+        raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-exists",
+                                  "the draft already has files; pass --force to replace them"))
+    if from_version == "empty":
+        from newscorpus.documents import load_documents
+        sets = {d.id: AnnotationSet(d.id, d.text_sha256, DRAFT) for d in load_documents(layout).values()}
+    else:
+        version = resolve_version(layout, from_version)
+        sets = load_sets(layout, version)
+    for path in existing:
+        if path.stem not in sets:
+            path.unlink()
+    write_draft(layout, sets)
+    return [layout.draft / f"{d}.json" for d in sorted(sets)]
+
+
+def _bump_problems(layout: Layout, version: Version, last: Release | None,
+                   draft: dict[str, AnnotationSet], previous: dict[str, AnnotationSet]) -> list[Problem]:
+    shown = layout.rel(layout.release_index)
+    if last is None:
+        return []
+    lv = Version(last.version)
+    if version <= lv:
+        return [Problem(shown, "/releases", "version-not-higher",
+                        f"release {version} is not higher than the last release {lv}", str(version))]
+    problems = []
+    inv_changed = file_sha256(layout.inventory) != file_sha256(inventory_path(layout, last.version))
+    if inv_changed and version.major == lv.major:
+        problems.append(Problem(shown, "/releases", "version-bump",
+                                f"the label inventory changed since {lv}: a major release is required",
+                                str(version)))
+    prev_ids = {i.id for s in previous.values() for layer in LAYERS for i in getattr(s, layer)}
+    added = [i.id for s in draft.values() for layer in LAYERS for i in getattr(s, layer)
+             if i.id not in prev_ids]
+    if added and (version.major, version.minor) == (lv.major, lv.minor):
+        problems.append(Problem(shown, "/releases", "version-bump",
+                                f"{len(added)} annotations were added since {lv}: a minor release is required",
+                                str(version)))
+    return problems
+
+
+def create_release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
+    """Freeze the draft as a release: validate, check the version, write the release
+    folder atomically, then update the index, the changelog, CITATION.cff and the draft."""
+    from newscorpus.diff import diff_sets, summarize
+    from newscorpus.validation import validate_repository
+
+    v = parse_version(version)
+    date = date or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    try:
+        _dt.date.fromisoformat(date)
+    except ValueError:
+        raise CorpusError(Problem("--date", "", "date-format", "expected YYYY-MM-DD", date)) from None
+    if not message or not message.strip():
+        raise CorpusError(Problem("--message", "", "changelog-message", "a release needs a changelog message"))
+    problems = validate_repository(layout)
+    if problems:
+        raise CorpusError(problems)
+    draft = load_sets(layout, DRAFT)
+    if not draft:
+        raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-empty", "the draft has no annotation files"))
+    last = latest_release(layout)
+    previous = load_sets(layout, last.version) if last else {}
+    problems = _bump_problems(layout, v, last, draft, previous)
+    target = version_dir(layout, version)
+    if target.exists():
+        problems.append(Problem(layout.rel(target), "", "release-exists", "this release already exists", version))
+    if problems:
+        raise CorpusError(problems)
+
+    stamped = {d: _stamp(s, previous.get(d), version) for d, s in sorted(draft.items())}
+    layout.releases.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=layout.releases))
+    try:
+        files = {}
+        for doc_id, ann in stamped.items():
+            path = tmp / f"{doc_id}.json"
+            path.write_text(dumps(ann.to_dict()), encoding="utf-8")
+            files[path.name] = file_sha256(path)
+        shutil.copyfile(layout.inventory, tmp / INVENTORY_SNAPSHOT)
+        files[INVENTORY_SNAPSHOT] = file_sha256(tmp / INVENTORY_SNAPSHOT)
+        manifest = {"version": version, "date": date, "message": message.strip(),
+                    "previous": last.version if last else None,
+                    "files": dict(sorted(files.items()))}
+        (tmp / MANIFEST).write_text(dumps(manifest), encoding="utf-8")
+        manifest_sha = file_sha256(tmp / MANIFEST)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    releases = read_index(layout) + [Release(version, date, manifest_sha)]
+    write_json(layout.release_index, {"releases": [
+        {"version": r.version, "date": r.date, "manifest_sha256": r.manifest_sha256} for r in releases]})
+    changes = diff_sets(previous, stamped)
+    _prepend_changelog(layout, version, date, message.strip(), summarize(changes), last)
+    _update_citation(layout, version, date)
+    write_draft(layout, stamped)
+    return target
+
+
+def _prepend_changelog(layout: Layout, version: str, date: str, message: str,
+                       summary: dict, last: Release | None) -> None:
+    head = "# Changelog of the annotations\n\nEach entry is one release, newest first, written by `newscorpus release`.\n"
+    old = layout.changelog.read_text(encoding="utf-8") if layout.changelog.exists() else head
+    if not old.startswith("# "):
+        old = head + "\n" + old
+    title, _, rest = old.partition("\n")
+    lines = [f"## {version} — {date}", "", message, ""]
+    against = f"against {last.version}" if last else "first release"
+    lines.append(f"Changes ({against}):")
+    lines.append("")
+    for layer in LAYERS:
+        counts = summary.get(layer, {})
+        lines.append(f"- {layer}: {counts.get('added', 0)} added, {counts.get('removed', 0)} removed, "
+                     f"{counts.get('changed', 0)} changed")
+    entry = "\n".join(lines) + "\n"
+    body = rest.lstrip("\n")
+    # keep the intro paragraph on top, entries below it
+    intro, sep, entries = body.partition("\n## ")
+    if sep:
+        new = f"{title}\n\n{intro.rstrip()}\n\n{entry}\n## {entries}"
+    else:
+        new = f"{title}\n\n{body.rstrip()}\n\n{entry}"
+    atomic_write_text(layout.changelog, new)
+
+
+def _update_citation(layout: Layout, version: str, date: str) -> None:
+    """Keep CITATION.cff's version and date-released in step with the release."""
+    if not layout.citation.exists():
+        return
+    text = layout.citation.read_text(encoding="utf-8")
+    text, n1 = re.subn(r"(?m)^version: .*$", f'version: "{version}"', text)
+    text, n2 = re.subn(r"(?m)^date-released: .*$", f'date-released: "{date}"', text)
+    if not n1:
+        text = text.rstrip("\n") + f'\nversion: "{version}"\n'
+    if not n2:
+        text = text.rstrip("\n") + f'\ndate-released: "{date}"\n'
+    atomic_write_text(layout.citation, text)
+
+
+def verify_release(layout: Layout, release: Release) -> list[Problem]:
+    """Checksums of a released folder against its manifest and the index."""
+    folder = version_dir(layout, release.version)
+    shown_index = layout.rel(layout.release_index)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        return [Problem(layout.rel(manifest_path), "", "release-modified",
+                        "the release's manifest is missing", release.version)]
+    problems = []
+    if file_sha256(manifest_path) != release.manifest_sha256:
+        problems.append(Problem(layout.rel(manifest_path), "", "release-modified",
+                                f"manifest checksum differs from the one recorded in {shown_index}",
+                                release.version))
+    manifest = read_json(manifest_path, layout.rel(manifest_path))
+    listed = manifest.get("files", {}) if isinstance(manifest, dict) else {}
+    present = {p.name for p in folder.iterdir() if p.is_file() and p.name != MANIFEST}
+    for name, digest in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem(layout.rel(path), "", "release-modified",
+                                    "a released file is missing", name))
+        elif file_sha256(path) != digest:
+            problems.append(Problem(layout.rel(path), "", "release-modified",
+                                    f"released file was edited after release {release.version} "
+                                    "(checksum differs from MANIFEST.json); released files are never "
+                                    "edited: make corrections in the draft and release a new version",
+                                    name))
+    for name in sorted(present - set(listed)):
+        problems.append(Problem(layout.rel(folder / name), "", "release-modified",
+                                "file added to a released version", name))
+    return problems

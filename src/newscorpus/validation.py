@@ -367,5 +367,5 @@ def validate_file(layout: Layout, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     data = _load(Path(path), layout, problems)
     if data is not None:
-        problems += check_annotation(data, layout.rel(Path(path)), inventory, documents, None, Path(path).stem)
+        problems += check_annotation(data, layout.rel(Path(path)), inventory, documents, None, None)
     return problems

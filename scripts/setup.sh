@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up a fresh clone: a virtual environment in .venv with the package and its test
+# tools. With --with-label-studio it also installs Label Studio into a virtual
+# environment of its own (it pins Django and many packages, so it never shares the
+# project's environment), which the live tests start on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+if [ "${1:-}" = "--with-label-studio" ]; then
+  bash .ci/install-label-studio.sh >/dev/null
+fi

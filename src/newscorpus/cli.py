@@ -284,12 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions():
-    out = []
-    try:
-        from newscorpus.hf_cli import register as hf_register
-        out.append(hf_register)
-    except ImportError:  # pragma: no cover
-        pass
+    from newscorpus.hf_cli import register as hf_register
+
+    out = [hf_register]
     try:
         from newscorpus.labelstudio_cli import register as ls_register
         out.append(ls_register)

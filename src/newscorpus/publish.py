@@ -1,0 +1,62 @@
+"""Publishing a built dataset folder to the Hugging Face Hub (``huggingface_hub``:
+``create_repo``, ``upload_folder``, ``create_tag``). The token comes from $HF_TOKEN and
+is never printed or written. The live upload cannot be tested here (no Hub access);
+``--dry-run`` is tested."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from newscorpus.errors import CorpusError, Problem
+
+
+@dataclass
+class PublishPlan:
+    repo_id: str
+    files: list[str]
+    tag: str
+    version: str
+
+
+def plan_publish(folder: Path, repo_id: str) -> PublishPlan:
+    card = folder / "README.md"
+    if not card.is_file():
+        raise CorpusError(Problem(str(folder), "", "not-a-build",
+                                  "no README.md: build the folder with 'newscorpus build' first"))
+    text = card.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise CorpusError(Problem(str(card), "line 1", "not-a-build", "the card has no YAML header"))
+    meta = yaml.safe_load(text.split("---\n", 2)[1]) or {}
+    version = str(meta.get("annotation_version") or "")
+    if not version:
+        raise CorpusError(Problem(str(card), "/annotation_version", "not-a-build",
+                                  "the card does not say which annotation version it holds"))
+    if version == "draft":
+        raise CorpusError(Problem(str(card), "/annotation_version", "publish-draft",
+                                  "a build of the draft cannot be published: release a version first", version))
+    if "/" not in repo_id or repo_id.count("/") != 1:
+        raise CorpusError(Problem("--repo-id", "", "repo-id", "expected OWNER/NAME", repo_id))
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return PublishPlan(repo_id, files, f"v{version}", version)
+
+
+def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = False) -> PublishPlan:
+    plan = plan_publish(folder, repo_id)
+    if dry_run:
+        return plan
+    token = os.environ.get("HF_TOKEN")
+    if not token:
+        raise CorpusError(Problem("HF_TOKEN", "", "missing-token",
+                                  "set the HF_TOKEN environment variable to a token with write access"))
+    from huggingface_hub import HfApi
+
+    api = HfApi(token=token)
+    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+    commit = api.upload_folder(folder_path=str(folder), repo_id=repo_id, repo_type="dataset",
+                               commit_message=f"Annotation version {plan.version}")
+    api.create_tag(repo_id, tag=plan.tag, repo_type="dataset", revision=commit.oid,
+                   tag_message=f"Annotation version {plan.version}")
+    return plan

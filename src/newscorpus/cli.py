@@ -100,8 +100,8 @@ def cmd_stats(args, layout: Layout) -> int:
     from newscorpus.versions import inventory_path
 
     version, sets = _load_version(layout, args.version)
-    inv_path = inventory_path(layout, version) if version in ("draft",) or (layout.releases / version).is_dir() \
-        else layout.inventory
+    is_folder = Path(args.version).is_dir() and args.version not in ("draft", "latest")
+    inv_path = layout.inventory if is_folder else inventory_path(layout, version)
     stats = compute_stats(sets, load_inventory(inv_path))
     if args.json:
         _json({"version": version, **stats})

@@ -1,0 +1,71 @@
+"""The gold annotations of release 1.0.0: coverage promises checked against the text."""
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import REPO, SEED, run_cli
+
+TEXT = (REPO / "seeds" / f"{SEED}.txt").read_text(encoding="utf-8")
+GOLD = json.loads((REPO / "annotations" / "releases" / "1.0.0" / f"{SEED}.json").read_text(encoding="utf-8"))
+
+
+def test_release_1_0_0_validates_and_reports_stats():
+    assert run_cli("validate", root=REPO).returncode == 0
+    stats = json.loads(run_cli("stats", "--version", "1.0.0", "--json", root=REPO).stdout)
+    assert stats["totals"]["mentions"] == len(GOLD["mentions"])
+
+
+def test_every_quotation_mark_segment_is_a_quote():
+    segments = [(m.start() + 1, m.end() - 1) for m in re.finditer("“[^”]*”", TEXT)]
+    assert len(segments) == 16
+    quoted = {(q["content"]["start"], q["content"]["end"]) for q in GOLD["quotes"]}
+    assert set(segments) <= quoted
+    kinds = {(q["content"]["start"], q["content"]["end"]): q["kind"] for q in GOLD["quotes"]}
+    assert {kinds[s] for s in segments} <= {"direct", "partial", "scare"}
+
+
+def test_split_quotes_share_their_speaker():
+    """A direct quote interrupted by its attribution is two quotes with one speaker."""
+    mentions = {m["id"]: m for m in GOLD["mentions"]}
+    direct = sorted((q for q in GOLD["quotes"] if q["kind"] == "direct"), key=lambda q: q["content"]["start"])
+    for a, b in zip(direct, direct[1:]):
+        between = TEXT[a["content"]["end"]:b["content"]["start"]]
+        if "\n" not in between and between.count("“") == 1:
+            assert mentions[a["speaker"]]["entity"] == mentions[b["speaker"]]["entity"]
+
+
+def test_every_occurrence_of_every_person_org_country_and_aircraft_name_is_a_mention():
+    names = {(m["text"], m["type"]) for m in GOLD["mentions"]
+             if m["kind"] == "name" and m["type"] in ("PER", "ORG", "GPE", "VEH")}
+    covered = {(m["start"], m["end"], m["type"]) for m in GOLD["mentions"]}
+    missing = []
+    for name, typ in sorted(names):
+        for match in re.finditer(re.escape(name), TEXT):
+            s, e = match.span()
+            # a name fixed inside a longer name of another type is not a separate mention (guidelines 2.4)
+            inside_other = any(m["start"] <= s and e <= m["end"] and (m["start"], m["end"]) != (s, e)
+                               and m["kind"] == "name" for m in GOLD["mentions"])
+            word_bounded = (s == 0 or not TEXT[s - 1].isalnum()) and (e == len(TEXT) or not TEXT[e].isalnum())
+            if word_bounded and (s, e, typ) not in covered and not inside_other:
+                missing.append((name, s, TEXT[max(0, s - 20):e + 20]))
+    assert missing == []
+
+
+def test_labels_used_are_all_defined_in_the_guidelines():
+    guidelines = (REPO / "docs" / "guidelines.md").read_text(encoding="utf-8")
+    used = {m["type"] for m in GOLD["mentions"]} | {v["type"] for v in GOLD["events"]} \
+        | {q["kind"] for q in GOLD["quotes"]} | {a["role"] for v in GOLD["events"] for a in v["arguments"]}
+    for label in used:
+        assert f"| `{label}` |" in guidelines
+
+
+def test_passes_are_kept_and_agreement_is_reproducible():
+    result = run_cli("agreement", "annotations/passes/pass-a", "annotations/passes/pass-b", "--json",
+                     root=REPO, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"| mentions | span F1 exact | {figures['mentions']['exact']['f1']:.3f} |" in readme
+    assert f"| events | argument F1 | {figures['events']['arguments']['f1']:.3f} |" in readme
+    assert f"| quotes | speaker agreement | {figures['quotes']['speaker']['rate']:.3f} |" in readme

@@ -264,9 +264,20 @@ class BuildResult:
     ner: NerReport
 
     def load_line(self, config: str = "entities") -> str:
-        rel = os.path.relpath(self.output)
-        shown = rel if not rel.startswith("..") else str(self.output)
-        return f'python -c "from datasets import load_dataset; print(load_dataset({shown!r}, {config!r}))"'
+        """A shell command that loads the build, runnable as printed from the working
+        directory (with the interpreter this package runs in, which has ``datasets``)."""
+        import shlex
+        import sys
+
+        def shown(path: str) -> str:
+            rel = os.path.relpath(path)
+            return rel if not rel.startswith("..") else str(path)
+
+        import json
+
+        code = (f"from datasets import load_dataset; "
+                f"print(load_dataset({json.dumps(shown(str(self.output)))}, {json.dumps(config)}))")
+        return f"{shlex.quote(shown(sys.executable))} -c {shlex.quote(code)}"
 
 
 def collect(layout: Layout, version: str):

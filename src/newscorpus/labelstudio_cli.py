@@ -1,0 +1,157 @@
+"""CLI commands of the Label Studio round trip: ``newscorpus labelstudio config | export |
+import | push | pull``. Each command is one function of ``newscorpus.labelstudio``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
+
+
+def _report(result, args, target: str) -> None:
+    from newscorpus.diff import format_text, summarize
+
+    _notes(result.notes)
+    if getattr(args, "json", False):
+        _out(json.dumps({"source": result.source_name, "documents": sorted(result.sets),
+                         "written": [str(p) for p in result.written], "dry_run": bool(args.dry_run),
+                         "summary": summarize(result.changes), "changes": result.changes},
+                        ensure_ascii=False, indent=2))
+        return
+    if result.sets:
+        _out(format_text(result.changes, result.source_name, target))
+    if not result.sets:
+        _out("nothing to import: no task has a submitted annotation")
+        return
+    if args.dry_run:
+        _out(f"dry run: {len(result.sets)} document(s) checked, nothing written")
+    else:
+        _out(f"imported {len(result.sets)} document(s) into the draft: "
+             + (", ".join(p.name for p in result.written) or "nothing to import"))
+
+
+def cmd_config(args, layout) -> int:
+    from newscorpus.inventory import load_inventory
+    from newscorpus.jsonio import atomic_write_text
+    from newscorpus.labelstudio import labeling_config
+
+    config = labeling_config(load_inventory(layout.inventory, layout.rel(layout.inventory)))
+    if args.output:
+        atomic_write_text(Path(args.output), config)
+        sys.stderr.write(f"wrote {args.output}\n")
+    else:
+        sys.stdout.write(config)
+    return 0
+
+
+def cmd_export(args, layout) -> int:
+    from newscorpus.jsonio import dumps, write_json
+    from newscorpus.labelstudio import export_tasks
+
+    export = export_tasks(layout, args.version, args.document or None)
+    if args.output:
+        write_json(Path(args.output), export.tasks)
+        sys.stderr.write(f"wrote {len(export.tasks)} task(s) of version {export.version} to {args.output}\n")
+    else:
+        sys.stdout.write(dumps(export.tasks))
+    return 0
+
+
+def cmd_import(args, layout) -> int:
+    from newscorpus.labelstudio import import_file
+
+    result = import_file(layout, Path(args.file), dry_run=args.dry_run, force=args.force)
+    _report(result, args, "draft" if not args.dry_run else "import (dry run)")
+    return 0
+
+
+def cmd_push(args, layout) -> int:
+    from newscorpus.labelstudio import push
+
+    r = push(layout, args.url, args.project_title, args.project_id, args.version,
+             args.document or None, args.force)
+    state = "created" if r.created_project else "updated" if r.config_updated else "found"
+    _out(f"project {r.project_id} ({r.title!r}) {state} at {r.url}; version {r.version}")
+    _out(f"tasks: {len(r.created)} created, {len(r.replaced)} replaced, {len(r.unchanged)} unchanged")
+    _out(f"open: {r.url}/projects/{r.project_id}/data")
+    return 0
+
+
+def cmd_pull(args, layout) -> int:
+    from newscorpus.labelstudio import pull
+
+    r = pull(layout, args.url, args.project_title, args.project_id,
+             Path(args.save) if args.save else None, args.dry_run, args.force)
+    sys.stderr.write(f"project {r.project_id} ({r.title!r}) at {r.url}: {r.tasks} task(s) with annotations"
+                     + (f"; export saved to {r.saved}" if r.saved else "") + "\n")
+    _report(r.imported, args, "draft" if not args.dry_run else "pull (dry run)")
+    return 0
+
+
+def register(sub, command) -> None:
+    from newscorpus.labelstudio import DEFAULT_PROJECT_TITLE, DEFAULT_URL, TOKEN_ENV
+
+    p = command("labelstudio", None,
+                "Label Studio round trip: generated labeling interface, pre-annotated tasks, "
+                "lossless import into the draft, push and pull against a server.")
+    lsub = p.add_subparsers(dest="labelstudio_command", metavar="ACTION", required=True)
+
+    def action(name, func, help_text):
+        a = lsub.add_parser(name, help=help_text, description=help_text)
+        a.set_defaults(func=func)
+        return a
+
+    def server(a):
+        a.add_argument("--url", default=DEFAULT_URL, help=f"Label Studio URL (default: {DEFAULT_URL}); "
+                                                           f"the token is read from ${TOKEN_ENV}")
+        a.add_argument("--project-title", default=DEFAULT_PROJECT_TITLE,
+                       help=f"project title (default: {DEFAULT_PROJECT_TITLE}); the id found for it is "
+                            "recorded in .labelstudio/projects.json")
+        a.add_argument("--project-id", type=int, help="use this project id instead of looking up the title")
+
+    a = action("config", cmd_config,
+               "Print the Label Studio labeling config generated from schema/inventory.json.")
+    a.add_argument("--output", help="write it to this file instead of standard output")
+
+    a = action("export", cmd_export,
+               "Export one Label Studio task per document, with the annotations of a version as "
+               "predictions (pre-annotations).")
+    a.add_argument("--version", default="latest", help="release, 'latest' (default) or 'draft'")
+    a.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
+    a.add_argument("--output", help="write the JSON to this file instead of standard output")
+
+    a = action("import", cmd_import,
+               "Import a Label Studio JSON export (tasks with annotations) into the draft and print the "
+               "diff against the exported version. Writes nothing if any check fails.")
+    a.add_argument("file", help="the JSON export downloaded from Label Studio (Export > JSON)")
+    a.add_argument("--dry-run", action="store_true", help="check and print the diff; write nothing")
+    a.add_argument("--json", action="store_true", help="print the diff as JSON")
+    a.add_argument("--force", action="store_true",
+                   help="replace draft files that have changes of their own since the export")
+
+    a = action("push", cmd_push,
+               "Create or update the Label Studio project (generated interface) and import the tasks "
+               f"with their annotations as predictions. Token from ${TOKEN_ENV}.")
+    server(a)
+    a.add_argument("--version", default="latest", help="release, 'latest' (default) or 'draft'")
+    a.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
+    a.add_argument("--force", action="store_true",
+                   help="replace tasks that already have annotations (those annotations are deleted)")
+
+    a = action("pull", cmd_pull,
+               "Fetch the annotations of the Label Studio project and import them into the draft "
+               f"(as 'import' does). Token from ${TOKEN_ENV}.")
+    server(a)
+    a.add_argument("--save", help="also save the raw JSON export to this file")
+    a.add_argument("--dry-run", action="store_true", help="check and print the diff; write nothing")
+    a.add_argument("--json", action="store_true", help="print the diff as JSON")
+    a.add_argument("--force", action="store_true",
+                   help="replace draft files that have changes of their own since the export")

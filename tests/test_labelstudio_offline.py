@@ -1,0 +1,772 @@
+"""The Label Studio round trip without a server: the generated labeling interface, the
+export of pre-annotated tasks, the lossless import of Label Studio's JSON export, offsets
+at the boundary (UTF-16, collapsed whitespace) and every kind of bad input.
+
+A Label Studio JSON export is simulated as Label Studio 1.23 writes it: the task with
+its ``data`` and an ``annotations`` list whose result starts from the prediction."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from label_studio_sdk.label_interface import LabelInterface
+
+from conftest import run_cli, snapshot
+from newscorpus.inventory import load_inventory
+from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
+                                    QUOTE_KIND, REALIS, export_tasks, labeling_config)
+from newscorpus.model import AnnotationSet
+from newscorpus.paths import Layout
+from newscorpus.validation import validate_folder
+from newscorpus.versions import annotation_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
+EMOJI_DOC = "900_emoji_spaces"
+ANNOTATOR_ID = 3
+UPDATED = "2026-11-25T10:15:00.123456Z"
+
+
+# --- helpers shared with test_labelstudio_live.py ---------------------------------------------
+
+def prepare_gold(root: Path) -> Path:
+    """Make sure the temporary root has a valid draft: the gold draft when it validates,
+    else the pass-a annotations as a stand-in (the gold is being finalised elsewhere)."""
+    layout = Layout(root)
+    inventory = load_inventory(layout.inventory)
+    docs = {json.loads(p.read_text(encoding="utf-8"))["id"]: json.loads(p.read_text(encoding="utf-8"))
+            for p in layout.documents.glob("*.json")}
+    if not annotation_files(layout.draft) or validate_folder(layout, layout.draft, inventory, docs, "draft"):
+        shutil.rmtree(layout.draft, ignore_errors=True)
+        layout.draft.mkdir(parents=True)
+        for path in sorted((layout.annotations / "passes" / "pass-a").glob("*.json")):
+            shutil.copy(path, layout.draft / path.name)
+    assert not validate_folder(layout, layout.draft, inventory, docs, "draft")
+    return root
+
+
+def draft_files(root: Path) -> dict[str, bytes]:
+    return snapshot(root / "annotations" / "draft")
+
+
+def canonical(path: Path) -> dict:
+    """An annotation file's content in canonical form, without its version field."""
+    data = AnnotationSet.from_dict(json.loads(path.read_text(encoding="utf-8"))).to_dict()
+    data.pop("version")
+    return data
+
+
+def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, completed_by=ANNOTATOR_ID,
+              updated_at: str = UPDATED) -> list[dict]:
+    """What Label Studio's JSON export gives after an annotator submitted each task,
+    starting from the prediction (``results`` replaces the result per task)."""
+    out = []
+    for i, task in enumerate(tasks):
+        result = copy.deepcopy(results[i] if results else task["predictions"][0]["result"])
+        out.append({
+            "id": 40 + i, "project": 7, "data": copy.deepcopy(task["data"]),
+            "annotations": [{
+                "id": 500 + i, "completed_by": completed_by, "result": result, "was_cancelled": False,
+                "ground_truth": False, "created_at": "2026-11-25T09:00:00.000000Z", "updated_at": updated_at,
+                "lead_time": 12.5, "prediction": {}, "result_count": len(result), "task": 40 + i, "project": 7}],
+            "predictions": [1], "drafts": [], "meta": {}, "created_at": "2026-11-24T00:00:00Z",
+            "updated_at": updated_at, "inner_id": i + 1, "total_annotations": 1, "cancelled_annotations": 0,
+            "total_predictions": 1})
+    return out
+
+
+def items_of(result: list[dict], rid: str) -> list[dict]:
+    return [r for r in result if r.get("id") == rid]
+
+
+def relabel(result: list[dict], rid: str, label: str) -> None:
+    for item in items_of(result, rid):
+        if item["type"] == "labels":
+            item["value"]["labels"] = [label]
+
+
+def move(result: list[dict], rid: str, start: int, end: int, text: str) -> None:
+    for item in items_of(result, rid):
+        item["value"].update(start=start, end=end, text=text)
+
+
+def add_region(result: list[dict], rid: str, control: str, label: str, start: int, end: int, text: str,
+               attributes: dict[str, str]) -> None:
+    value = {"start": start, "end": end, "text": text}
+    result.append({"id": rid, "from_name": control, "to_name": "text", "type": "labels", "origin": "manual",
+                   "value": {**value, "labels": [label]}})
+    for name, choice in attributes.items():
+        result.append({"id": rid, "from_name": name, "to_name": "text", "type": "choices", "origin": "manual",
+                       "value": {**value, "choices": [choice]}})
+
+
+def add_relation(result: list[dict], a: str, b: str, label: str | None) -> None:
+    result.append({"from_id": a, "to_id": b, "type": "relation", "direction": "right",
+                   "labels": [label] if label else []})
+
+
+def delete_region(result: list[dict], rid: str) -> None:
+    result[:] = [r for r in result if r.get("id") != rid and rid not in (r.get("from_id"), r.get("to_id"))]
+
+
+def relations(result: list[dict], label: str | None = None) -> list[dict]:
+    return [r for r in result if r.get("type") == "relation" and (label is None or r["labels"] == [label])]
+
+
+def max_id(root: Path, doc_id: str, prefix: str) -> int:
+    """The highest number of an id with this prefix the document ever used."""
+    paths = [root / "annotations" / "draft" / f"{doc_id}.json",
+             *sorted((root / "annotations" / "releases").glob(f"*/{doc_id}.json"))]
+    best = 0
+    for path in paths:
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for layer in ("entities", "mentions", "events", "quotes"):
+            for item in data[layer]:
+                m = re.fullmatch(rf"{prefix}(\d+)", item["id"])
+                if m:
+                    best = max(best, int(m.group(1)))
+    return best
+
+
+def plan_edits(source: AnnotationSet, text: str, root: Path) -> dict:
+    """The five edits of an annotator, chosen so that each stays valid, and the exact
+    diff they must give: (layer, id, change, fields)."""
+    s = source.sorted()
+    count: dict[str, int] = {}
+    for m in s.mentions:
+        count[m.entity] = count.get(m.entity, 0) + 1
+    relabelled = next(m for m in s.mentions if count[m.entity] == 1)
+    new_type = "ORG" if relabelled.type != "ORG" else "PER"
+    moved = next(m for m in s.mentions if m.id != relabelled.id and m.kind == "nominal"
+                 and m.text.lower().startswith("the ") and len(m.text) > 6)
+    covered = [(m.start, m.end) for m in s.mentions]
+    word = next(w for w in re.finditer(r"\b[A-Z][a-z]{3,}\b", text)
+                if all(w.end() <= a or w.start() >= b for a, b in covered))
+    quote = next(q for q in s.quotes if q.speaker is None)
+    speaker = [m for m in s.mentions if m.end <= quote.content.start][-1]
+    deleted = next((v for v in s.events if not v.arguments), s.events[0])
+    new_mention = f"m{max_id(root, source.document_id, 'm') + 1}"
+    new_entity = f"e{max_id(root, source.document_id, 'e') + 1}"
+    return {
+        "relabel": (relabelled.id, new_type), "move": (moved.id, moved.start + 4, moved.end, moved.text[4:]),
+        "add": ("Xq7_b2LmZe", word.start(), word.end(), word.group()), "speaker": (quote.id, speaker.id),
+        "delete": deleted.id,
+        "expected": {
+            ("mentions", relabelled.id, "changed", ("type",)),
+            ("entities", relabelled.entity, "changed", ("type",)),
+            ("mentions", moved.id, "changed", ("start", "text")),
+            ("mentions", new_mention, "added", ()),
+            ("entities", new_entity, "added", ()),
+            ("quotes", quote.id, "changed", ("speaker",)),
+            ("events", deleted.id, "removed", ()),
+        },
+        "new_mention": new_mention, "new_entity": new_entity,
+    }
+
+
+def apply_edits(result: list[dict], plan: dict) -> list[dict]:
+    result = copy.deepcopy(result)
+    relabel(result, *plan["relabel"])
+    move(result, *plan["move"])
+    rid, start, end, text = plan["add"]
+    add_region(result, rid, MENTION, "LOC", start, end, text, {MENTION_KIND: "name"})
+    add_relation(result, *plan["speaker"], "speaker")
+    delete_region(result, plan["delete"])
+    return result
+
+
+def change_set(changes: list[dict]) -> set[tuple]:
+    return {(c["layer"], c["id"], c["change"], tuple(c["fields"])) for c in changes}
+
+
+def fails_cleanly(result, check: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f": {check}: " in result.stderr or result.stderr.startswith(f"{check}: "), result.stderr
+
+
+def ok(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+@pytest.fixture
+def gold(root) -> Path:
+    return prepare_gold(root)
+
+
+@pytest.fixture
+def gold_doc(gold) -> str:
+    return sorted(p.stem for p in annotation_files(gold / "annotations" / "draft"))[0]
+
+
+def export_draft(root: Path, *documents: str) -> list[dict]:
+    return export_tasks(Layout(root), "draft", list(documents) or None).tasks
+
+
+def write(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+# --- 1. the labeling interface -----------------------------------------------------------
+
+def test_config_parses_with_label_interface_and_holds_every_inventory_label(root):
+    inventory = load_inventory(root / "schema" / "inventory.json")
+    result = ok(run_cli("labelstudio", "config", root=root))
+    config = result.stdout
+    assert config == labeling_config(inventory)
+    li = LabelInterface(config)
+    li.validate()
+    assert li.is_valid
+    labels = {c.name: list(c.labels) for c in li.controls}
+    assert labels[MENTION] == inventory.labels("entity_types")
+    assert labels[EVENT] == inventory.labels("event_types")
+    assert labels[QUOTE] == [CONTENT, CUE]
+    assert labels[MENTION_KIND] == inventory.labels("mention_kinds")
+    assert labels[REALIS] == inventory.labels("realis")
+    assert labels[POLARITY] == inventory.labels("polarity")
+    assert labels[QUOTE_KIND] == inventory.labels("quote_kinds")
+    for name in (MENTION_KIND, REALIS, POLARITY, QUOTE_KIND):
+        assert li.get_control(name).attr["perRegion"] == "true"
+    assert {c.to_name[0] for c in li.controls} == {"text"}
+    relation_values = [r.get("value") for r in ET.fromstring(config).iter("Relation")]
+    assert relation_values == inventory.labels("argument_roles") + ["speaker", "cue", "coref"]
+    assert "do not edit by hand" in config
+
+
+def test_every_command_has_help(root):
+    for args in (("labelstudio",), ("labelstudio", "config"), ("labelstudio", "export"),
+                 ("labelstudio", "import"), ("labelstudio", "push"), ("labelstudio", "pull")):
+        result = ok(run_cli(*args, "--help", root=root))
+        assert "usage:" in result.stdout
+
+
+# --- 2. export ------------------------------------------------------------------------------
+
+def test_export_gives_one_task_per_document_with_every_annotation_as_prediction(gold, gold_doc):
+    out = gold / "tasks.json"
+    ok(run_cli("labelstudio", "export", "--version", "draft", "--output", str(out), root=gold))
+    tasks = json.loads(out.read_text(encoding="utf-8"))
+    docs = sorted(p.stem for p in (gold / "corpus" / "documents").glob("*.json"))
+    assert [t["data"]["document_id"] for t in tasks] == docs
+    task = tasks[docs.index(gold_doc)]
+    ann = AnnotationSet.from_dict(json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text()))
+    block = task["data"]["newscorpus"]
+    assert block["document_id"] == gold_doc and block["version"] == "draft"
+    assert task["data"]["text"] == json.loads((gold / "corpus" / "documents" / f"{gold_doc}.json").read_text())["text"]
+    result = task["predictions"][0]["result"]
+    region_ids = {r["id"] for r in result if r["type"] != "relation"}
+    assert {m.id for m in ann.mentions} | {v.id for v in ann.events} | {q.id for q in ann.quotes} <= region_ids
+    for r in result:
+        if r["type"] != "relation":
+            assert task["data"]["text"][r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+    n_args = sum(len(v.arguments) for v in ann.events)
+    roles = set(load_inventory(gold / "schema" / "inventory.json").labels("argument_roles"))
+    assert sum(1 for r in relations(result) if r["labels"][0] in roles) == n_args
+    assert len(relations(result, "speaker")) == sum(1 for q in ann.quotes if q.speaker)
+    assert len(relations(result, "cue")) == sum(1 for q in ann.quotes if q.cue)
+    assert len(relations(result, "coref")) == len(ann.mentions) - len(ann.entities)
+    li = LabelInterface(labeling_config(load_inventory(gold / "schema" / "inventory.json")))
+    assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
+
+
+# --- 3. import: lossless round trip, edits, provenance, policy ------------------------------------
+
+@pytest.mark.parametrize("version", ["draft", "latest"])
+def test_export_then_import_without_edits_reproduces_the_version_exactly(gold, version):
+    layout = Layout(gold)
+    export = export_tasks(layout, version)
+    source_dir = layout.draft if export.version == "draft" else layout.releases / export.version
+    expected = {p.stem: canonical(p) for p in annotation_files(source_dir)}
+    path = write(gold / "ls-export.json", ls_export(export.tasks))
+    result = ok(run_cli("labelstudio", "import", str(path), root=gold))
+    assert f"diff exported {export.version} -> draft: 0 change(s)" in result.stdout
+    got = {p.stem: canonical(p) for p in annotation_files(layout.draft)}
+    assert got == expected  # provenance included
+    assert ok(run_cli("validate", root=gold))
+
+
+def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    before = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
+    source = AnnotationSet.from_dict(before)
+    plan = plan_edits(source, task["data"]["text"], gold)
+    result = apply_edits(task["predictions"][0]["result"], plan)
+    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    out = ok(run_cli("labelstudio", "import", str(path), "--json", root=gold))
+    report = json.loads(out.stdout)
+    assert change_set(report["changes"]) == plan["expected"]
+    after = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
+    old = {i["id"]: i for layer in ("entities", "mentions", "events", "quotes") for i in before[layer]}
+    changed = {c[1] for c in plan["expected"]}
+    for layer in ("entities", "mentions", "events", "quotes"):
+        for item in after[layer]:
+            prov = item["provenance"]
+            if item["id"] in changed:
+                assert prov["annotator"] == f"label-studio-user-{ANNOTATOR_ID}"
+                assert prov["tool"] == "Label Studio (project 7, task 40, annotation 500)"
+                assert prov["created"] == UPDATED
+                if item["id"] in old:
+                    assert prov["introduced_in"] == old[item["id"]]["provenance"]["introduced_in"]
+            else:
+                assert prov == old[item["id"]]["provenance"]
+    new_entity = next(e for e in after["entities"] if e["id"] == plan["new_entity"])
+    assert new_entity["name"] == plan["add"][3] and new_entity["type"] == "LOC"
+    ok(run_cli("validate", root=gold))
+    status = ok(run_cli("diff", "latest", "draft", root=gold))
+    assert "change(s)" in status.stdout
+
+
+def test_annotator_email_is_recorded_when_the_export_gives_it(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    rid = next(r["id"] for r in result if r["from_name"] == REALIS)
+    for item in items_of(result, rid):
+        if item["from_name"] == POLARITY:
+            item["value"]["choices"] = ["negative" if item["value"]["choices"] == ["positive"] else "positive"]
+    user = {"id": 9, "email": "annotator@example.org", "first_name": "", "last_name": ""}
+    path = write(gold / "ls-export.json", ls_export([task], [result], completed_by=user))
+    report = json.loads(ok(run_cli("labelstudio", "import", str(path), "--json", root=gold)).stdout)
+    assert change_set(report["changes"]) == {("events", rid, "changed", ("polarity",))}
+    after = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
+    event = next(v for v in after["events"] if v["id"] == rid)
+    assert event["provenance"]["annotator"] == "annotator@example.org"
+
+
+def test_several_annotations_the_most_recently_updated_non_cancelled_one_wins(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    exported = ls_export([task])
+    edited = copy.deepcopy(task["predictions"][0]["result"])
+    quote = next(r for r in edited if r["from_name"] == QUOTE_KIND)
+    quote["value"]["choices"] = ["scare" if quote["value"]["choices"] != ["scare"] else "direct"]
+    base = exported[0]["annotations"][0]
+    exported[0]["annotations"] = [
+        {**base, "id": 601, "result": edited, "updated_at": "2026-11-25T08:00:00Z"},       # older, edited
+        {**base, "id": 602, "updated_at": "2026-11-25T11:00:00Z"},                         # newest: wins
+        {**base, "id": 603, "result": [], "was_cancelled": True, "updated_at": "2026-11-25T12:00:00Z"},
+    ]
+    before = draft_files(gold)
+    path = write(gold / "ls-export.json", exported)
+    result = ok(run_cli("labelstudio", "import", str(path), root=gold))
+    assert "0 change(s)" in result.stdout
+    assert "annotation 602" in result.stderr and "ignored annotation 601" in result.stderr
+    assert "1 cancelled" in result.stderr
+    assert draft_files(gold) == before
+
+    exported[0]["annotations"] = [{**base, "id": 603, "result": [], "was_cancelled": True}]
+    result = ok(run_cli("labelstudio", "import", str(write(path, exported)), root=gold))
+    assert "no annotation to import" in result.stderr
+    assert draft_files(gold) == before
+
+
+def test_pulling_again_keeps_the_ids_given_to_new_regions(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    source = AnnotationSet.from_dict(json.loads(
+        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8")))
+    plan = plan_edits(source, task["data"]["text"], gold)
+    result = apply_edits(task["predictions"][0]["result"], plan)
+    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    first = json.loads(ok(run_cli("labelstudio", "import", str(path), "--json", root=gold)).stdout)
+    assert change_set(first["changes"]) == plan["expected"]
+    draft = gold / "annotations" / "draft" / f"{gold_doc}.json"
+    after_first = draft.read_bytes()
+    # the same annotation again: nothing renumbered, nothing changes
+    ok(run_cli("labelstudio", "import", str(path), root=gold))
+    assert draft.read_bytes() == after_first
+    # the annotator goes on: the region drawn before (still with its Label Studio id) is
+    # relabelled; it keeps the id the first import gave it
+    result2 = copy.deepcopy(result)
+    relabel(result2, plan["add"][0], "ORG")
+    path2 = write(gold / "ls-export-2.json", ls_export([task], [result2], updated_at="2026-11-26T09:00:00Z"))
+    second = json.loads(ok(run_cli("labelstudio", "import", str(path2), "--json", root=gold)).stdout)
+    expected = {c for c in plan["expected"] if c[1] not in (plan["new_mention"], plan["new_entity"])}
+    assert change_set(second["changes"]) == expected | {("mentions", plan["new_mention"], "added", ()),
+                                                        ("entities", plan["new_entity"], "added", ())}
+    after = AnnotationSet.from_dict(json.loads(draft.read_text(encoding="utf-8")))
+    assert after.mention_index()[plan["new_mention"]].type == "ORG"
+    assert after.entity_index()[plan["new_entity"]].type == "ORG"
+
+
+def test_draft_edits_made_after_the_export_are_never_overwritten_silently(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    draft = gold / "annotations" / "draft" / f"{gold_doc}.json"
+    data = json.loads(draft.read_text(encoding="utf-8"))
+    quote = data["quotes"][0]
+    quote["kind"] = "scare" if quote["kind"] != "scare" else "direct"  # an edit by hand in the draft
+    write(draft, data)
+    before = draft_files(gold)
+    path = write(gold / "ls-export.json", ls_export([task]))
+    out = run_cli("labelstudio", "import", str(path), root=gold)
+    fails_cleanly(out, "ls-draft-changed")
+    assert f"quotes/{quote['id']} changed" in out.stderr and "--force" in out.stderr
+    assert draft_files(gold) == before
+    forced = ok(run_cli("labelstudio", "import", str(path), "--force", root=gold))
+    assert "0 change(s)" in forced.stdout
+    assert json.loads(draft.read_text(encoding="utf-8"))["quotes"][0]["kind"] != quote["kind"]
+
+
+def test_coreference_clusters_keep_entity_ids(gold, gold_doc):
+    task = export_draft(gold, gold_doc)[0]
+    source = AnnotationSet.from_dict(json.loads(
+        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))).sorted()
+    by_entity: dict[str, list] = {}
+    for m in source.mentions:
+        by_entity.setdefault(m.entity, []).append(m)
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    # split: cut the chain of a 3+ mention entity after its first mention
+    big = next(ms for ms in by_entity.values() if len(ms) >= 3)
+    cut = next(r for r in relations(result, "coref") if r["from_id"] == big[0].id)
+    result.remove(cut)
+    # merge: link two single-mention entities of the same type
+    singles: dict[str, list] = {}
+    for ms in by_entity.values():
+        if len(ms) == 1 and ms[0].id != big[0].id:
+            singles.setdefault(ms[0].type, []).append(ms[0])
+    pair = next(v for v in singles.values() if len(v) >= 2)[:2]
+    add_relation(result, pair[1].id, pair[0].id, None)  # unlabelled between mentions: coref
+    # a new mention linked to an existing entity keeps that entity
+    target = big[-1]
+    gap = re.search(r"\b[a-z]{5,}\b", task["data"]["text"][target.end:])
+    start = target.end + gap.start()
+    add_region(result, "newRegion01", MENTION, target.type, start, start + len(gap.group()), gap.group(),
+               {MENTION_KIND: "nominal"})
+    add_relation(result, target.id, "newRegion01", "coref")
+    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    out = ok(run_cli("labelstudio", "import", str(path), "--json", root=gold))
+    changes = change_set(json.loads(out.stdout)["changes"])
+    after = AnnotationSet.from_dict(json.loads(
+        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8")))
+    ents = after.entity_index()
+    mentions = after.mention_index()
+    new_entity = mentions[big[0].id].entity
+    assert new_entity != big[0].entity and new_entity not in {e.id for e in source.entities}
+    assert ents[new_entity].name == big[0].text
+    assert all(mentions[m.id].entity == big[0].entity for m in big[1:])
+    keeper = pair[0].entity if _idkey_num(pair[0].entity) < _idkey_num(pair[1].entity) else pair[1].entity
+    gone = pair[1].entity if keeper == pair[0].entity else pair[0].entity
+    assert mentions[pair[0].id].entity == mentions[pair[1].id].entity == keeper
+    added = next(m for m in after.mentions if m.start == start)
+    assert added.entity == big[0].entity
+    moved_to_keeper = next(m for m in pair if m.entity == gone)
+    assert changes == {
+        ("mentions", big[0].id, "changed", ("entity",)),
+        ("entities", new_entity, "added", ()),
+        ("entities", gone, "removed", ()),
+        ("mentions", moved_to_keeper.id, "changed", ("entity",)),
+        ("mentions", added.id, "added", ()),
+    }
+    ok(run_cli("validate", root=gold))
+
+
+def _idkey_num(ident: str) -> int:
+    return int(re.sub(r"\D", "", ident))
+
+
+# --- 4. offsets at the boundary ---------------------------------------------------------------
+
+EMOJI_TEXT = ("North Korea 🚀 launched a missile on Sunday.  Japan  condemned the launch 🇯🇵 at once.\n"
+              "\n"
+              "Analysts said the test  was “a 😀 warning”, according to Lee Sung-woo.\n")
+
+
+def _span(text: str, needle: str, after: int = 0) -> dict:
+    start = text.index(needle, after)
+    return {"start": start, "end": start + len(needle), "text": needle}
+
+
+def _emoji_annotations(doc: dict) -> dict:
+    t = doc["text"]
+    prov = {"annotator": "test", "tool": "hand-written fixture", "created": "2026-11-24T00:00:00Z",
+            "introduced_in": None, "changed_in": None}
+    mentions = [("m1", "North Korea", "GPE", "name", "e1"), ("m2", "a missile", "WEA", "nominal", "e2"),
+                ("m3", "Sunday", "TIME", "name", "e3"), ("m4", "Japan", "GPE", "name", "e4"),
+                ("m5", "Analysts", "PER", "nominal", "e5"), ("m6", "Lee Sung-woo", "PER", "name", "e6")]
+    return {
+        "schema_version": "1.0", "document_id": doc["id"], "text_sha256": doc["text_sha256"], "version": "draft",
+        "entities": [{"id": e, "type": ty, "name": s, "provenance": prov} for _, s, ty, _, e in mentions],
+        "mentions": [{"id": i, **_span(t, s), "type": ty, "kind": k, "entity": e, "provenance": prov}
+                     for i, s, ty, k, e in mentions],
+        "events": [
+            {"id": "ev1", "type": "Military.WeaponTest", "trigger": _span(t, "launched"),
+             "arguments": [{"role": "agent", "mention": "m1"}, {"role": "instrument", "mention": "m2"},
+                           {"role": "time", "mention": "m3"}],
+             "realis": "actual", "polarity": "positive", "provenance": prov},
+            {"id": "ev2", "type": "Contact.Condemnation", "trigger": _span(t, "condemned"),
+             "arguments": [{"role": "agent", "mention": "m4"}], "realis": "actual", "polarity": "positive",
+             "provenance": prov},
+            {"id": "ev3", "type": "Military.WeaponTest", "trigger": _span(t, "launch", t.index("the launch")),
+             "arguments": [], "realis": "actual", "polarity": "positive", "provenance": prov}],
+        "quotes": [
+            {"id": "q1", "kind": "indirect", "content": _span(t, "the test  was “a 😀 warning”"),
+             "cue": _span(t, "said"), "speaker": "m5", "provenance": prov},
+            {"id": "q2", "kind": "partial", "content": _span(t, "a 😀 warning"),
+             "cue": _span(t, "according to"), "speaker": "m6", "provenance": prov}],
+    }
+
+
+@pytest.fixture
+def emoji_root(root) -> Path:
+    seed = root / "seeds" / f"{EMOJI_DOC}.txt"
+    seed.write_bytes(EMOJI_TEXT.encode("utf-8"))
+    ok(run_cli("add-document", str(seed), root=root))
+    doc = json.loads((root / "corpus" / "documents" / f"{EMOJI_DOC}.json").read_text(encoding="utf-8"))
+    assert doc["text"] == EMOJI_TEXT
+    draft = root / "annotations" / "draft" / f"{EMOJI_DOC}.json"
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    write(draft, _emoji_annotations(doc))
+    ok(run_cli("validate", str(draft), root=root))
+    return root
+
+
+def _utf16(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _collapse(text: str, index: int) -> int:
+    return len(re.sub(r"\s+", " ", text[:index]))
+
+
+def test_utf16_offsets_are_converted_back_to_code_points(emoji_root):
+    task = export_draft(emoji_root, EMOJI_DOC)[0]
+    text = task["data"]["text"]
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    shifted = 0
+    for r in result:
+        if r["type"] != "relation":
+            v = r["value"]
+            new = (_utf16(text, v["start"]), _utf16(text, v["end"]))
+            shifted += new != (v["start"], v["end"])
+            v["start"], v["end"] = new
+    assert shifted > 10
+    original = canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json")
+    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    out = ok(run_cli("labelstudio", "import", str(path), root=emoji_root))
+    assert "0 change(s)" in out.stdout
+    assert "UTF-16 code unit offsets" in out.stderr
+    assert canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json") == original
+
+
+@pytest.mark.parametrize("utf16", [False, True], ids=["code-points", "utf16"])
+def test_whitespace_collapsed_by_label_studio_is_re_anchored(emoji_root, utf16):
+    task = export_draft(emoji_root, EMOJI_DOC)[0]
+    text = task["data"]["text"]
+    collapsed = re.sub(r"\s+", " ", text)
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    for r in result:
+        if r["type"] != "relation":
+            v = r["value"]
+            start, end = _collapse(text, v["start"]), _collapse(text, v["end"])
+            v["text"] = re.sub(r"\s+", " ", v["text"])
+            assert collapsed[start:end] == v["text"]
+            if utf16:
+                start, end = _utf16(collapsed, start), _utf16(collapsed, end)
+            v["start"], v["end"] = start, end
+    original = canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json")
+    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    out = ok(run_cli("labelstudio", "import", str(path), root=emoji_root))
+    assert "0 change(s)" in out.stdout and "re-anchored" in out.stderr
+    assert canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json") == original
+
+
+def test_a_region_that_cannot_be_re_anchored_is_rejected_naming_task_region_and_texts(emoji_root):
+    task = export_draft(emoji_root, EMOJI_DOC)[0]
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    for item in items_of(result, "m4"):
+        item["value"]["text"] = "China"
+    before = draft_files(emoji_root)
+    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    out = run_cli("labelstudio", "import", str(path), root=emoji_root)
+    fails_cleanly(out, "ls-offset-mismatch")
+    line = next(x for x in out.stderr.splitlines() if "ls-offset-mismatch" in x)
+    assert "task 40" in line and "region m4" in line and "'China'" in line and "'Japan'" in line
+    assert draft_files(emoji_root) == before
+
+
+def test_an_ambiguous_region_is_rejected(emoji_root):
+    task = export_draft(emoji_root, EMOJI_DOC)[0]
+    text = task["data"]["text"]
+    result = copy.deepcopy(task["predictions"][0]["result"])
+    start = text.index("launched") + 3  # neither 'launch' (ev3) nor 'launched' starts here
+    for item in items_of(result, "ev3"):
+        item["value"].update(start=start, end=start + 6)
+    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    before = draft_files(emoji_root)
+    fails_cleanly(run_cli("labelstudio", "import", str(path), root=emoji_root), "ls-offset-ambiguous")
+    assert draft_files(emoji_root) == before
+
+
+# --- 6. bad input: a clear, named error, exit 1, the draft unchanged ---------------------------
+
+def _first(result, control, label=None):
+    return next(r for r in result if r.get("from_name") == control
+                and (label is None or r["value"].get("labels") == [label]))
+
+
+def _single_cue(result):
+    counts: dict[str, int] = {}
+    for r in relations(result, "cue"):
+        counts[r["to_id"]] = counts.get(r["to_id"], 0) + 1
+    return next(r for r in relations(result, "cue") if counts[r["to_id"]] == 1)
+
+
+def bad_foreign_control(tasks, result, gold):
+    result.append({"id": "zz1", "from_name": "label", "to_name": "text", "type": "labels",
+                   "value": {"start": 0, "end": 5, "text": tasks[0]["data"]["text"][:5], "labels": ["PER"]}})
+
+
+def bad_label(tasks, result, gold):
+    _first(result, MENTION)["value"]["labels"] = ["CITY"]
+
+
+def bad_choice(tasks, result, gold):
+    _first(result, REALIS)["value"]["choices"] = ["maybe"]
+
+
+def bad_relation_label(tasks, result, gold):
+    relations(result, "speaker")[0]["labels"] = ["said-by"]
+
+
+def bad_dangling(tasks, result, gold):
+    add_relation(result, _first(result, EVENT)["id"], "deleted-region", "agent")
+
+
+def bad_document(tasks, result, gold):
+    tasks[0]["data"]["newscorpus"]["document_id"] = "999_not_in_the_corpus"
+
+
+def bad_text_changed(tasks, result, gold):
+    doc_id = tasks[0]["data"]["document_id"]
+    doc = json.loads((gold / "corpus" / "documents" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    seed = gold / doc["source"]["seed_file"]
+    seed.write_text(seed.read_text(encoding="utf-8").replace("drill", "drills", 1), encoding="utf-8")
+    ok(run_cli("add-document", str(seed), "--id", doc_id, "--replace", root=gold))
+
+
+def bad_relation_kinds(tasks, result, gold):
+    add_relation(result, _first(result, QUOTE, CONTENT)["id"], _first(result, EVENT)["id"], "speaker")
+
+
+def bad_orphan_cue(tasks, result, gold):
+    result.remove(_single_cue(result))
+
+
+def bad_type_conflict(tasks, result, gold):
+    per = _first(result, MENTION, "PER")["id"]
+    gpe = _first(result, MENTION, "GPE")["id"]
+    add_relation(result, per, gpe, "coref")
+
+
+def bad_missing_attribute(tasks, result, gold):
+    kind = _first(result, MENTION_KIND)
+    result.remove(kind)
+
+
+def bad_two_labels(tasks, result, gold):
+    _first(result, EVENT)["value"]["labels"] = ["Military.Exercise", "Conflict.Attack"]
+
+
+def bad_region_conflict(tasks, result, gold):
+    m = _first(result, MENTION)
+    result.append({**copy.deepcopy(m), "from_name": EVENT, "value": {**m["value"], "labels": ["Conflict.Attack"]}})
+
+
+def bad_whitespace(tasks, result, gold):
+    text = tasks[0]["data"]["text"]
+    m = next(r for r in result if r.get("from_name") == MENTION and text[r["value"]["start"] - 1] == " ")
+    for item in items_of(result, m["id"]):
+        s = item["value"]["start"] - 1
+        item["value"].update(start=s, text=text[s:item["value"]["end"]])
+
+
+def bad_role(tasks, result, gold):
+    inventory = load_inventory(gold / "schema" / "inventory.json")
+    event = next(r for r in result if r.get("from_name") == EVENT
+                 and "target" not in inventory.roles_for(r["value"]["labels"][0]))
+    add_relation(result, event["id"], _first(result, MENTION)["id"], "target")
+
+
+BAD = {
+    "foreign-control": (bad_foreign_control, "ls-wrong-interface"),
+    "unknown-label": (bad_label, "ls-unknown-label"),
+    "unknown-choice": (bad_choice, "ls-unknown-label"),
+    "unknown-relation-label": (bad_relation_label, "ls-unknown-label"),
+    "dangling-relation": (bad_dangling, "ls-dangling-relation"),
+    "unknown-document": (bad_document, "ls-unknown-document"),
+    "text-changed": (bad_text_changed, "ls-text-changed"),
+    "relation-between-wrong-regions": (bad_relation_kinds, "ls-relation-invalid"),
+    "orphan-cue": (bad_orphan_cue, "ls-orphan-cue"),
+    "entity-type-conflict": (bad_type_conflict, "ls-entity-type-conflict"),
+    "missing-mention-kind": (bad_missing_attribute, "ls-missing-attribute"),
+    "two-labels": (bad_two_labels, "ls-missing-label"),
+    "region-in-two-layers": (bad_region_conflict, "ls-region-conflict"),
+    "span-with-outer-whitespace": (bad_whitespace, "span-whitespace"),
+    "role-not-allowed": (bad_role, "role-not-allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_is_a_named_error_and_leaves_the_draft_unchanged(gold, gold_doc, case):
+    mutate, check = BAD[case]
+    tasks = export_draft(gold, gold_doc)
+    result = copy.deepcopy(tasks[0]["predictions"][0]["result"])
+    mutate(tasks, result, gold)
+    path = write(gold / "ls-export.json", ls_export(tasks, [result]))
+    before = draft_files(gold)
+    out = run_cli("labelstudio", "import", str(path), root=gold)
+    fails_cleanly(out, check)
+    assert draft_files(gold) == before
+
+
+def test_an_export_of_another_project_is_rejected(gold):
+    before = draft_files(gold)
+    out = run_cli("labelstudio", "import", str(FIXTURES / "other-project-export.json"), root=gold)
+    fails_cleanly(out, "ls-wrong-interface")
+    assert "another project" in out.stderr
+    assert draft_files(gold) == before
+
+
+@pytest.mark.parametrize("content, check", [
+    ({"tasks": []}, "ls-format"),
+    ([{"text": "a JSON-MIN export row"}], "ls-format"),
+], ids=["not-a-list", "json-min"])
+def test_not_a_label_studio_json_export_is_rejected(gold, content, check):
+    before = draft_files(gold)
+    fails_cleanly(run_cli("labelstudio", "import", str(write(gold / "x.json", content)), root=gold), check)
+    assert draft_files(gold) == before
+
+
+@pytest.mark.parametrize("where", ["inside-a-string", "after-a-comma"])
+def test_a_truncated_export_is_rejected(gold, gold_doc, where):
+    text = json.dumps(ls_export(export_draft(gold, gold_doc)), ensure_ascii=False, indent=1)
+    if where == "inside-a-string":
+        cut = text.index('"text": "', len(text) // 2) + 12
+    else:
+        cut = text.index(",", len(text) // 2) + 1
+    path = gold / "truncated.json"
+    path.write_text(text[:cut], encoding="utf-8")
+    before = draft_files(gold)
+    out = run_cli("labelstudio", "import", str(path), root=gold)
+    fails_cleanly(out, "json-truncated")
+    assert draft_files(gold) == before
+
+
+def test_push_and_pull_need_the_token_and_never_show_it(gold, monkeypatch):
+    env = {"LABEL_STUDIO_API_KEY": ""}
+    out = run_cli("labelstudio", "pull", "--url", "http://127.0.0.1:9", root=gold, env=env)
+    fails_cleanly(out, "ls-no-token")
+    secret = "s3cret-token-0123456789abcdef"
+    out = run_cli("labelstudio", "push", "--url", "http://127.0.0.1:9", root=gold,
+                  env={"LABEL_STUDIO_API_KEY": secret})
+    fails_cleanly(out, "ls-connection")
+    assert secret not in out.stdout + out.stderr
+    assert not (gold / ".labelstudio").exists()

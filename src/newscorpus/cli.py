@@ -285,14 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     from newscorpus.hf_cli import register as hf_register
+    from newscorpus.labelstudio_cli import register as ls_register
 
-    out = [hf_register]
-    try:
-        from newscorpus.labelstudio_cli import register as ls_register
-        out.append(ls_register)
-    except ImportError:  # pragma: no cover
-        pass
-    return out
+    return [hf_register, ls_register]
 
 
 def main(argv: list[str] | None = None) -> int:

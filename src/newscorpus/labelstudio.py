@@ -953,7 +953,7 @@ class _TaskReader:
 def _keep_provenance(new: AnnotationSet, source: AnnotationSet, provenance: Provenance) -> AnnotationSet:
     """Unchanged annotations keep their provenance; changed ones keep the version that
     introduced them and get the Label Studio annotator and time; new ones get those."""
-    from newscorpus.versions import content_key
+    from newscorpus.versions import change_status
 
     old_items = source.by_id()
     out = {}
@@ -961,9 +961,10 @@ def _keep_provenance(new: AnnotationSet, source: AnnotationSet, provenance: Prov
         items = []
         for item in getattr(new, layer):
             old = old_items.get(item.id)
-            if old is not None and type(old) is type(item) and content_key(old) == content_key(item):
+            status = change_status(old, item)
+            if status == "same":
                 items.append(replace(item, provenance=old.provenance))
-            elif old is not None and type(old) is type(item):
+            elif status == "changed":
                 items.append(replace(item, provenance=replace(
                     provenance, introduced_in=old.provenance.introduced_in, changed_in=None)))
             else:

@@ -142,6 +142,14 @@ def content_key(item) -> dict:
     return data
 
 
+def change_status(old, item) -> str:
+    """How ``item`` relates to ``old`` (the annotation with its id in an earlier set, or
+    None): 'same' content, 'changed' content, or 'new'."""
+    if old is None or type(old) is not type(item):
+        return "new"
+    return "same" if content_key(old) == content_key(item) else "changed"
+
+
 def _stamp(draft: AnnotationSet, previous: AnnotationSet | None, version: str) -> AnnotationSet:
     prev_items = previous.by_id() if previous else {}
     out = {}
@@ -149,9 +157,10 @@ def _stamp(draft: AnnotationSet, previous: AnnotationSet | None, version: str) -
         items = []
         for item in getattr(draft, layer):
             old = prev_items.get(item.id)
-            if old is not None and type(old) is type(item) and content_key(old) == content_key(item):
+            status = change_status(old, item)
+            if status == "same":
                 items.append(replace(item, provenance=old.provenance))
-            elif old is not None and type(old) is type(item):
+            elif status == "changed":
                 items.append(replace(item, provenance=replace(
                     item.provenance, introduced_in=old.provenance.introduced_in or version,
                     changed_in=version)))

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from conftest import REPO, SEED, copy_repo, run_cli, snapshot
-from newscorpus.hf_export import CONFIGS, decode_bio, features_for, select_ner_mentions
-from newscorpus.inventory import load_inventory
+from newscorpus.hf.features import CONFIGS, features_for
+from newscorpus.hf.rows import decode_bio, select_ner_mentions
+from newscorpus.rules.inventory import load_inventory
 from newscorpus.model import AnnotationSet
 
 
@@ -152,7 +153,7 @@ def test_card_yaml_parses_and_every_config_it_names_loads(built):
 
 
 def test_citation_is_valid_cff_and_in_step_with_the_release(built):
-    from newscorpus.citation import citation_problems, load_citation
+    from newscorpus.hf.citation import citation_problems, load_citation
 
     root, out, _ = built
     for path in (REPO / "CITATION.cff", out / "CITATION.cff"):

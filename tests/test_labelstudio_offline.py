@@ -17,13 +17,13 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 from conftest import run_cli, snapshot
-from newscorpus.inventory import load_inventory
+from newscorpus.rules.inventory import load_inventory
 from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
                                     QUOTE_KIND, REALIS, export_tasks, labeling_config)
 from newscorpus.model import AnnotationSet
-from newscorpus.paths import Layout
-from newscorpus.validation import validate_folder
-from newscorpus.versions import annotation_files
+from newscorpus.store.paths import Layout
+from newscorpus.rules.validation import validate_folder
+from newscorpus.store.versions import annotation_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 EMOJI_DOC = "900_emoji_spaces"

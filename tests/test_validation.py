@@ -10,8 +10,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, SEED, run_cli, snapshot
-from newscorpus.inventory import load_inventory
-from newscorpus.schema import annotation_schema, document_schema
+from newscorpus.rules.inventory import load_inventory
+from newscorpus.rules.schema import annotation_schema, document_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted(p.stem for p in (FIXTURES / "invalid").glob("*.json"))

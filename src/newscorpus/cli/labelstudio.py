@@ -17,7 +17,7 @@ def _notes(notes: list[str]) -> None:
 
 
 def _report(result, args, target: str) -> None:
-    from newscorpus.diff import format_text, summarize
+    from newscorpus.store.diff import format_text, summarize
 
     _notes(result.notes)
     if getattr(args, "json", False):
@@ -39,8 +39,8 @@ def _report(result, args, target: str) -> None:
 
 
 def cmd_config(args, layout) -> int:
-    from newscorpus.inventory import load_inventory
-    from newscorpus.jsonio import atomic_write_text
+    from newscorpus.rules.inventory import load_inventory
+    from newscorpus.store.jsonio import atomic_write_text
     from newscorpus.labelstudio import labeling_config
 
     config = labeling_config(load_inventory(layout.inventory, layout.rel(layout.inventory)))
@@ -53,7 +53,7 @@ def cmd_config(args, layout) -> int:
 
 
 def cmd_export(args, layout) -> int:
-    from newscorpus.jsonio import dumps, write_json
+    from newscorpus.store.jsonio import dumps, write_json
     from newscorpus.labelstudio import export_tasks
 
     export = export_tasks(layout, args.version, args.document or None)

@@ -2,7 +2,7 @@
 markers ``<!-- BEGIN GENERATED: inventory -->`` and ``<!-- END GENERATED: inventory -->``."""
 from __future__ import annotations
 
-from newscorpus.inventory import Inventory
+from newscorpus.rules.inventory import Inventory
 
 BEGIN = "<!-- BEGIN GENERATED: inventory -->"
 END = "<!-- END GENERATED: inventory -->"

@@ -12,7 +12,7 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.validation import pointer
+from newscorpus.rules.validation import pointer
 
 CFF_SCHEMA = "citation-file-format-1.2.0.schema.json"
 

@@ -22,9 +22,10 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.jsonio import atomic_write_text, dumps, read_json, write_json
-from newscorpus.model import LAYERS, AnnotationSet, Provenance
-from newscorpus.paths import Layout
+from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.model import LAYERS, AnnotationSet
+from newscorpus.store.diff import change_status, diff_sets, summarize
+from newscorpus.store.paths import Layout
 
 DRAFT = "draft"
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -135,21 +136,6 @@ def inventory_path(layout: Layout, version: str) -> Path:
     return version_dir(layout, version) / INVENTORY_SNAPSHOT
 
 
-def content_key(item) -> dict:
-    """An annotation's content, without provenance: what a diff and a release compare."""
-    data = item.to_dict()
-    data.pop("provenance", None)
-    return data
-
-
-def change_status(old, item) -> str:
-    """How ``item`` relates to ``old`` (the annotation with its id in an earlier set, or
-    None): 'same' content, 'changed' content, or 'new'."""
-    if old is None or type(old) is not type(item):
-        return "new"
-    return "same" if content_key(old) == content_key(item) else "changed"
-
-
 def _stamp(draft: AnnotationSet, previous: AnnotationSet | None, version: str) -> AnnotationSet:
     prev_items = previous.by_id() if previous else {}
     out = {}
@@ -183,7 +169,7 @@ def init_draft(layout: Layout, from_version: str, force: bool = False) -> list[P
         raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-exists",
                                   "the draft already has files; pass --force to replace them"))
     if from_version == "empty":
-        from newscorpus.documents import load_documents
+        from newscorpus.store.documents import load_documents
         sets = {d.id: AnnotationSet(d.id, d.text_sha256, DRAFT) for d in load_documents(layout).values()}
     else:
         version = resolve_version(layout, from_version)
@@ -220,12 +206,8 @@ def _bump_problems(layout: Layout, version: Version, last: Release | None,
     return problems
 
 
-def create_release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
-    """Freeze the draft as a release: validate, check the version, write the release
-    folder atomically, then update the index, the changelog, CITATION.cff and the draft."""
-    from newscorpus.diff import diff_sets, summarize
-    from newscorpus.validation import validate_repository
-
+def check_release_args(version: str, message: str, date: str | None) -> tuple[Version, str]:
+    """The release's version, message and date, checked before anything is read."""
     v = parse_version(version)
     date = date or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     try:
@@ -234,9 +216,15 @@ def create_release(layout: Layout, version: str, message: str, date: str | None 
         raise CorpusError(Problem("--date", "", "date-format", "expected YYYY-MM-DD", date)) from None
     if not message or not message.strip():
         raise CorpusError(Problem("--message", "", "changelog-message", "a release needs a changelog message"))
-    problems = validate_repository(layout)
-    if problems:
-        raise CorpusError(problems)
+    return v, date
+
+
+def create_release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
+    """Freeze the draft as a release: check the version, write the release folder
+    atomically, then update the index, the changelog, CITATION.cff and the draft.
+    The caller validates the repository first (``newscorpus.corpus.release``)."""
+
+    v, date = check_release_args(version, message, date)
     draft = load_sets(layout, DRAFT)
     if not draft:
         raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-empty", "the draft has no annotation files"))

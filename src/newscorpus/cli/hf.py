@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def cmd_build(args, layout) -> int:
-    from newscorpus.hf_export import build
+    from newscorpus.hf.build import build
 
     result = build(layout, args.version, Path(args.output) if args.output else None)
     out = sys.stdout
@@ -20,7 +20,7 @@ def cmd_build(args, layout) -> int:
 
 
 def cmd_publish(args, layout) -> int:
-    from newscorpus.publish import publish
+    from newscorpus.hf.publish import publish
 
     plan = publish(Path(args.folder), args.repo_id, dry_run=args.dry_run, private=args.private)
     out = sys.stdout

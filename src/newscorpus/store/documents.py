@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.jsonio import write_json
+from newscorpus.store.jsonio import write_json
 from newscorpus.model import Document, sha256_text
-from newscorpus.paths import Layout
+from newscorpus.store.paths import Layout
 
 SPLITS = (("train", 80), ("validation", 90), ("test", 100))
 
@@ -126,7 +126,7 @@ def add_document(layout: Layout, seed: Path, language: str = "en",
 
 def load_documents(layout: Layout) -> dict[str, Document]:
     """All document records, keyed by id (validate first: assumes well-formed files)."""
-    from newscorpus.jsonio import read_json
+    from newscorpus.store.jsonio import read_json
 
     out = {}
     for path in sorted(layout.documents.glob("*.json")):

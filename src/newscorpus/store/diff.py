@@ -6,7 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from newscorpus.model import LAYERS, AnnotationSet
-from newscorpus.versions import content_key
+
+
+def content_key(item) -> dict:
+    """An annotation's content, without provenance: what a diff and a release compare."""
+    data = item.to_dict()
+    data.pop("provenance", None)
+    return data
+
+
+def change_status(old, item) -> str:
+    """How ``item`` relates to ``old`` (the annotation with its id in an earlier set, or
+    None): 'same' content, 'changed' content, or 'new'."""
+    if old is None or type(old) is not type(item):
+        return "new"
+    return "same" if content_key(old) == content_key(item) else "changed"
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:

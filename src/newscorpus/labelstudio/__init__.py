@@ -86,11 +86,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.inventory import Inventory, load_inventory
-from newscorpus.jsonio import read_json, write_json
+from newscorpus.rules.inventory import Inventory, load_inventory
+from newscorpus.store.jsonio import read_json, write_json
 from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event,
                               Mention, Provenance, Quote, Span, _idkey)
-from newscorpus.paths import Layout
+from newscorpus.store.paths import Layout
 
 FORMAT = "newscorpus-labelstudio/1"
 MODEL_VERSION = "newscorpus"
@@ -321,8 +321,8 @@ def export_tasks(layout: Layout, version: str | None = "latest",
                  documents: list[str] | None = None) -> Export:
     """One task per document of the corpus for an annotation version (a document
     without an annotation file in that version gets a task without pre-annotations)."""
-    from newscorpus.validation import check_annotation
-    from newscorpus.versions import annotation_files, resolve_version, version_dir
+    from newscorpus.rules.validation import check_annotation
+    from newscorpus.store.versions import annotation_files, resolve_version, version_dir
 
     version = resolve_version(layout, version)
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
@@ -953,7 +953,7 @@ class _TaskReader:
 def _keep_provenance(new: AnnotationSet, source: AnnotationSet, provenance: Provenance) -> AnnotationSet:
     """Unchanged annotations keep their provenance; changed ones keep the version that
     introduced them and get the Label Studio annotator and time; new ones get those."""
-    from newscorpus.versions import change_status
+    from newscorpus.store.diff import change_status
 
     old_items = source.by_id()
     out = {}
@@ -988,7 +988,7 @@ def _draft_now(layout: Layout, doc_id: str, text_sha256: str) -> tuple[Annotatio
 def unpulled_changes(source: AnnotationSet, current: AnnotationSet, new: AnnotationSet) -> list[str]:
     """Changes the draft has against the exported source that did not come from Label
     Studio and that the imported annotation does not have: what an import would lose."""
-    from newscorpus.versions import content_key
+    from newscorpus.store.diff import content_key
 
     def key(item) -> str | None:
         return None if item is None else type(item).__name__ + json.dumps(content_key(item), sort_keys=True)
@@ -1034,8 +1034,8 @@ def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
     into the draft. Everything is checked first; the draft is written (atomically,
     file by file) only when there is no problem. A draft file that has changes of its
     own since the export (not from Label Studio) is only replaced with ``force``."""
-    from newscorpus.diff import diff_sets
-    from newscorpus.validation import check_annotation
+    from newscorpus.store.diff import diff_sets
+    from newscorpus.rules.validation import check_annotation
 
     if not isinstance(tasks, list):
         raise CorpusError(Problem(shown, "", "ls-format",
@@ -1423,7 +1423,7 @@ def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_i
         id=project.id, export_type="JSON", download_all_tasks=False))))
     saved = None
     if save is not None:
-        from newscorpus.jsonio import atomic_write_text
+        from newscorpus.store.jsonio import atomic_write_text
         save = Path(save)
         atomic_write_text(save, raw.decode("utf-8"))
         saved = save

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newscorpus.inventory import Inventory
-from newscorpus.paths import Layout
+from newscorpus.rules.inventory import Inventory
+from newscorpus.store.paths import Layout
 
 PRETTY_NAME = "newscorpus: entities, events and quotes in news"
 
@@ -17,7 +17,7 @@ def _card_data(inventory: Inventory, counts: dict, sizes: dict, version: str, fi
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf_export import CONFIGS, SHARD, features_for
+    from newscorpus.hf.features import CONFIGS, SHARD, features_for
 
     card = DatasetCardData(
         pretty_name=PRETTY_NAME,
@@ -65,8 +65,8 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 
 def _agreement_section(layout: Layout) -> str:
-    from newscorpus.agreement import agreement
-    from newscorpus.versions import load_folder
+    from newscorpus.quality.agreement import agreement
+    from newscorpus.store.versions import load_folder
 
     passes = layout.annotations / "passes"
     names = sorted(p.name for p in passes.iterdir() if p.is_dir()) if passes.is_dir() else []
@@ -111,8 +111,8 @@ def render_card(layout: Layout, version: str, inventory: Inventory, docs: dict, 
                 counts: dict, sizes: dict, fingerprints: dict, report, bibtex: str) -> str:
     from huggingface_hub import DatasetCard
 
-    from newscorpus.hf_export import CONFIGS, bio_names
-    from newscorpus.stats import compute_stats
+    from newscorpus.hf.features import CONFIGS, bio_names
+    from newscorpus.quality.stats import compute_stats
 
     card_data = _card_data(inventory, counts, sizes, version, fingerprints)
     stats = compute_stats(sets, inventory)
@@ -321,7 +321,7 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
                sets: dict, counts: dict, sizes: dict, report) -> None:
     import hashlib
 
-    from newscorpus.hf_export import CONFIGS
+    from newscorpus.hf.features import CONFIGS
 
     fingerprints = {}
     for config in CONFIGS:
@@ -329,9 +329,9 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
         for path in sorted((folder / config).glob("*.parquet")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
         fingerprints[config] = digest.hexdigest()
-    from newscorpus.citation import citation_problems, load_citation, to_bibtex, with_release
+    from newscorpus.hf.citation import citation_problems, load_citation, to_bibtex, with_release
     from newscorpus.errors import CorpusError
-    from newscorpus.versions import read_index
+    from newscorpus.store.versions import read_index
 
     release = {r.version: r for r in read_index(layout)}.get(version)
     text = layout.citation.read_text(encoding="utf-8")

@@ -40,11 +40,11 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.inventory import Inventory, load_inventory
-from newscorpus.jsonio import dumps, read_json
+from newscorpus.rules.inventory import Inventory, load_inventory
+from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import sha256_text
-from newscorpus.paths import Layout
-from newscorpus.schema import annotation_schema, document_schema
+from newscorpus.store.paths import Layout
+from newscorpus.rules.schema import annotation_schema, document_schema
 
 LABEL_FIELDS = {"type", "kind", "role", "realis", "polarity"}
 
@@ -262,7 +262,7 @@ def _load(path: Path, layout: Layout, problems: list[Problem]) -> Any:
 
 
 def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]:
-    from newscorpus.guidelines import render_guidelines
+    from newscorpus.rules.guidelines import render_guidelines
 
     problems = []
     for path, schema in ((layout.annotation_schema, annotation_schema(inventory)),
@@ -282,7 +282,7 @@ def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]
 
 def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
                     documents: dict[str, dict], expected_version: str | None) -> list[Problem]:
-    from newscorpus.versions import annotation_files
+    from newscorpus.store.versions import annotation_files
 
     problems: list[Problem] = []
     for path in annotation_files(folder):
@@ -297,7 +297,7 @@ def validate_repository(layout: Layout, include_passes: bool = True) -> list[Pro
     """Every problem in the repository: inventory, generated files, documents, the
     draft, every release (against its own inventory snapshot), and the annotation
     passes kept for agreement."""
-    from newscorpus.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
+    from newscorpus.store.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
 
     try:
         inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))

@@ -211,3 +211,12 @@ def format_agreement(result: dict, name_a: str, name_b: str) -> str:
     ag("quotes", "cue", "cue agreement")
     ag("quotes", "speaker", "speaker agreement")
     return "\n".join(lines)
+
+
+def version_agreement(layout, a: str, b: str) -> tuple[str, str, dict]:
+    """Agreement between two versions or folders of annotation files, validated."""
+    from newscorpus import corpus
+
+    name_a, sets_a = corpus.load_version(layout, a)
+    name_b, sets_b = corpus.load_version(layout, b)
+    return name_a, name_b, agreement(sets_a, sets_b)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from newscorpus.inventory import Inventory
+from newscorpus.rules.inventory import Inventory
 from newscorpus.model import AnnotationSet
 
 
@@ -52,3 +52,11 @@ def format_stats(stats: dict, version: str) -> str:
         for label, n in stats[key].items():
             lines.append(f"  {label:<{width}}  {n:>5}")
     return "\n".join(lines)
+
+
+def version_stats(layout, name: str) -> tuple[str, dict]:
+    """The counts of one version (release, 'latest', 'draft' or a folder), validated."""
+    from newscorpus import corpus
+
+    version, sets = corpus.load_version(layout, name)
+    return version, compute_stats(sets, corpus.inventory_of(layout, name, version))

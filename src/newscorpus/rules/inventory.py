@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.jsonio import dumps, read_json
+from newscorpus.store.jsonio import dumps, read_json
 
 LAYERS = ("entity_types", "mention_kinds", "argument_roles", "event_types",
           "realis", "polarity", "quote_kinds")

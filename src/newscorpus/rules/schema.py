@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jsonschema import Draft202012Validator
 
-from newscorpus.inventory import Inventory
+from newscorpus.rules.inventory import Inventory
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_VERSION = "1.0"

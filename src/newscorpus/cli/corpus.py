@@ -1,0 +1,175 @@
+"""Commands on the corpus itself: add-document, validate, stats, diff, draft, release,
+schema, guidelines, agreement. Argument parsing and printing only; each command is
+one call into the library."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from newscorpus import corpus
+from newscorpus.cli.output import err, out, out_json
+from newscorpus.errors import Problem
+from newscorpus.store.paths import Layout
+
+
+def cmd_add_document(args, layout: Layout) -> int:
+    path = corpus.add_document(layout, Path(args.seed), args.language, args.id, args.replace)
+    out(f"wrote {layout.rel(path)}")
+    return 0
+
+
+def cmd_validate(args, layout: Layout) -> int:
+    problems = corpus.validate(layout, [Path(f) for f in args.files])
+    if args.json:
+        out_json({"ok": not problems, "problems": [p.to_dict() for p in problems]})
+    else:
+        for p in problems:
+            out(p.format())
+        if problems:
+            err(f"{len(problems)} problem(s) found")
+        else:
+            out(_clean_summary(layout, args.files))
+    return 1 if problems else 0
+
+
+def _clean_summary(layout: Layout, files) -> str:
+    from newscorpus.store.versions import annotation_files, read_index
+
+    if files:
+        return f"valid: {len(files)} file(s) checked, no problems"
+    docs = len(list(layout.documents.glob("*.json")))
+    draft = len(annotation_files(layout.draft))
+    releases = read_index(layout)
+    names = ", ".join(r.version for r in releases) or "none"
+    return (f"valid: {docs} document(s), {draft} draft file(s), {len(releases)} release(s) "
+            f"({names}); no problems")
+
+
+def cmd_stats(args, layout: Layout) -> int:
+    from newscorpus.quality.stats import format_stats, version_stats
+
+    version, stats = version_stats(layout, args.version)
+    if args.json:
+        out_json({"version": version, **stats})
+    else:
+        out(format_stats(stats, version))
+    return 0
+
+
+def cmd_diff(args, layout: Layout) -> int:
+    from newscorpus.store.diff import format_text, summarize
+
+    old_name, new_name, changes = corpus.diff(layout, args.old, args.new)
+    if args.json:
+        out_json({"old": old_name, "new": new_name, "summary": summarize(changes), "changes": changes})
+    else:
+        out(format_text(changes, old_name, new_name))
+    return 0
+
+
+def cmd_draft_init(args, layout: Layout) -> int:
+    paths = corpus.init_draft(layout, args.source, args.force)
+    out(f"draft initialised from {args.source}: {len(paths)} file(s) in {layout.rel(layout.draft)}")
+    return 0
+
+
+def cmd_draft_status(args, layout: Layout) -> int:
+    from newscorpus.store.versions import latest_release
+
+    args.old, args.new = "latest", "draft"
+    if latest_release(layout) is None:
+        out("no release yet: everything in the draft is new")
+        return 0
+    return cmd_diff(args, layout)
+
+
+def cmd_release(args, layout: Layout) -> int:
+    path = corpus.release(layout, args.version, args.message, args.date)
+    out(f"released {args.version} into {layout.rel(path)}; updated "
+        f"{layout.rel(layout.release_index)}, {layout.rel(layout.changelog)}, {layout.rel(layout.citation)}")
+    return 0
+
+
+def cmd_schema(args, layout: Layout) -> int:
+    stale = corpus.stale_schemas(layout, write=args.write)
+    if args.write:
+        out(f"wrote {len(stale)} schema file(s)" if stale else "schema files are up to date")
+        return 0
+    if stale:
+        for path in stale:
+            err(Problem(layout.rel(path), "", "schema-out-of-date", "run 'newscorpus schema --write'").format())
+        return 1
+    out("schema files are up to date")
+    return 0
+
+
+def cmd_guidelines(args, layout: Layout) -> int:
+    stale = corpus.guidelines_stale(layout, write=args.write)
+    if stale and not args.write:
+        err(Problem(layout.rel(layout.guidelines), "", "guidelines-out-of-date",
+                    "run 'newscorpus guidelines --write'").format())
+        return 1
+    out(f"{layout.rel(layout.guidelines)} is up to date")
+    return 0
+
+
+def cmd_agreement(args, layout: Layout) -> int:
+    from newscorpus.quality.agreement import format_agreement, version_agreement
+
+    name_a, name_b, result = version_agreement(layout, args.a, args.b)
+    if args.json:
+        out_json({"a": name_a, "b": name_b, **result})
+    else:
+        out(format_agreement(result, name_a, name_b))
+    return 0
+
+
+def register(sub, command) -> None:
+    p = command("add-document", cmd_add_document, "Add a seed text file to the corpus as a document record.")
+    p.add_argument("seed", help="path of the seed file (inside seeds/)")
+    p.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
+    p.add_argument("--id", help="document id (default: the seed file name without extension)")
+    p.add_argument("--replace", action="store_true", help="overwrite an existing record")
+
+    p = command("validate", cmd_validate,
+                "Validate the whole repository (or the given annotation files): JSON Schema, then named checks.")
+    p.add_argument("files", nargs="*", help="annotation files to check instead of the repository")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+
+    p = command("stats", cmd_stats, "Counts per layer and label for one annotation version.")
+    p.add_argument("--version", default="latest", help="release, 'latest' (default), 'draft' or a folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("diff", cmd_diff, "Per-annotation differences between two versions: added, removed, changed.")
+    p.add_argument("old", help="release, 'latest', 'draft' or a folder of annotation files")
+    p.add_argument("new", help="release, 'latest', 'draft' or a folder of annotation files")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("draft", None, "Manage the working draft (annotations/draft).")
+    dsub = p.add_subparsers(dest="draft_command", metavar="ACTION", required=True)
+    d = dsub.add_parser("init", help="Replace the draft with a copy of a release (or empty files).",
+                        description="Replace the draft with a copy of a release (or empty files).")
+    d.add_argument("--from", dest="source", default="latest", help="release, 'latest' (default) or 'empty'")
+    d.add_argument("--force", action="store_true", help="replace a draft that already has files")
+    d.set_defaults(func=cmd_draft_init)
+    d = dsub.add_parser("status", help="Diff the draft against the latest release.",
+                        description="Diff the draft against the latest release.")
+    d.add_argument("--json", action="store_true", help="print JSON")
+    d.set_defaults(func=cmd_draft_status)
+
+    p = command("release", cmd_release,
+                "Release the draft as a new semantic version (validates, checks the version, writes checksums).")
+    p.add_argument("version", help="MAJOR.MINOR.PATCH, higher than the last release")
+    p.add_argument("-m", "--message", required=True, help="changelog entry")
+    p.add_argument("--date", help="release date YYYY-MM-DD (default: today, UTC)")
+
+    p = command("schema", cmd_schema, "Check (or --write) schema/*.schema.json against the inventory.")
+    p.add_argument("--write", action="store_true", help="regenerate the schema files")
+
+    p = command("guidelines", cmd_guidelines, "Check (or --write) the generated label tables in docs/guidelines.md.")
+    p.add_argument("--write", action="store_true", help="regenerate the tables")
+
+    p = command("agreement", cmd_agreement,
+                "Inter-annotator agreement between two annotation sets (folders or versions).")
+    p.add_argument("a", help="first set: folder, release, 'latest' or 'draft'")
+    p.add_argument("b", help="second set: folder, release, 'latest' or 'draft'")
+    p.add_argument("--json", action="store_true", help="print JSON")

@@ -1,0 +1,145 @@
+"""The library's front door: each command of the command line is one call here (or
+one call into a product wing that reads the corpus through these functions).
+
+This module composes the two lower wings: ``store`` (the repository on disk) and
+``rules`` (inventory, schemas, checks). The check-then-write sequences live here, so
+the store never needs the rules: ``release`` validates the repository, then asks the
+store to write the release."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.model import AnnotationSet, Document
+from newscorpus.rules.guidelines import render_guidelines
+from newscorpus.rules.inventory import Inventory, load_inventory
+from newscorpus.rules.schema import annotation_schema, check_metaschema, document_schema
+from newscorpus.rules.validation import validate_file, validate_folder, validate_repository
+from newscorpus.store import documents as _documents
+from newscorpus.store import versions as _versions
+from newscorpus.store.diff import diff_sets
+from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.store.paths import Layout
+
+DRAFT = _versions.DRAFT
+
+
+# --- reading, checked -------------------------------------------------------------------
+
+def validate(layout: Layout, files: list[Path] | None = None) -> list[Problem]:
+    """Every problem of the repository, or of the given annotation files."""
+    if files:
+        return [p for f in files for p in validate_file(layout, Path(f))]
+    return validate_repository(layout)
+
+
+def require_valid(layout: Layout) -> None:
+    """Raise the repository's problems, if it has any."""
+    problems = validate_repository(layout)
+    if problems:
+        raise CorpusError(problems)
+
+
+def current_inventory(layout: Layout) -> Inventory:
+    return load_inventory(layout.inventory, layout.rel(layout.inventory))
+
+
+def is_folder_name(name: str) -> bool:
+    """A version argument that names a folder of annotation files rather than a version."""
+    return name not in ("draft", "latest") and Path(name).is_dir()
+
+
+def load_version(layout: Layout, name: str) -> tuple[str, dict[str, AnnotationSet]]:
+    """A version name (release, 'latest', 'draft') or a folder of annotation files,
+    validated, as (resolved name, annotation sets by document id)."""
+    if is_folder_name(name):
+        inventory = current_inventory(layout)
+        docs = {}
+        for p in sorted(layout.documents.glob("*.json")):
+            d = read_json(p, layout.rel(p))
+            docs[d["id"]] = d
+        problems = validate_folder(layout, Path(name), inventory, docs, None)
+        problems = [p for p in problems if p.check != "version-mismatch"]
+        if problems:
+            raise CorpusError(problems)
+        return name, _versions.load_folder(Path(name))
+    version = _versions.resolve_version(layout, name)
+    require_valid(layout)
+    return version, _versions.load_sets(layout, version)
+
+
+def inventory_of(layout: Layout, name: str, resolved: str) -> Inventory:
+    """The inventory a version was made with (the current one for a folder)."""
+    if is_folder_name(name):
+        return load_inventory(layout.inventory)
+    return load_inventory(_versions.inventory_path(layout, resolved))
+
+
+def load_checked(layout: Layout, version: str | None
+                 ) -> tuple[str, dict[str, Document], dict[str, AnnotationSet], Inventory]:
+    """Validate the repository, then read one version: (version, documents,
+    annotation sets, the version's inventory)."""
+    require_valid(layout)
+    version = _versions.resolve_version(layout, version)
+    docs = _documents.load_documents(layout)
+    sets = _versions.load_sets(layout, version)
+    inventory = load_inventory(_versions.inventory_path(layout, version))
+    missing = sorted(set(sets) - set(docs))
+    if missing:
+        raise CorpusError(f"annotations for unknown documents: {', '.join(missing)}")
+    return version, docs, sets, inventory
+
+
+def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
+    """Per-annotation differences between two versions or folders."""
+    old_name, a = load_version(layout, old)
+    new_name, b = load_version(layout, new)
+    return old_name, new_name, diff_sets(a, b)
+
+
+# --- writing, after checking ----------------------------------------------------------
+
+def add_document(layout: Layout, seed: Path, language: str = "en",
+                 doc_id: str | None = None, replace: bool = False) -> Path:
+    return _documents.add_document(layout, seed, language, doc_id, replace)
+
+
+def init_draft(layout: Layout, source: str, force: bool = False) -> list[Path]:
+    return _versions.init_draft(layout, source, force)
+
+
+def release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
+    """Check the arguments, validate the repository, then freeze the draft."""
+    _versions.check_release_args(version, message, date)
+    require_valid(layout)
+    return _versions.create_release(layout, version, message, date)
+
+
+def generated_schemas(layout: Layout) -> dict[Path, dict]:
+    inventory = current_inventory(layout)
+    schemas = {layout.annotation_schema: annotation_schema(inventory),
+               layout.document_schema: document_schema(inventory)}
+    for schema in schemas.values():
+        check_metaschema(schema)
+    return schemas
+
+
+def stale_schemas(layout: Layout, write: bool = False) -> list[Path]:
+    """The schema files that differ from what the inventory gives (rewritten if asked)."""
+    stale = []
+    for path, schema in generated_schemas(layout).items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != dumps(schema):
+            stale.append(path)
+            if write:
+                write_json(path, schema)
+    return stale
+
+
+def guidelines_stale(layout: Layout, write: bool = False) -> bool:
+    """Whether the generated tables of the guidelines are stale (rewritten if asked)."""
+    current = layout.guidelines.read_text(encoding="utf-8")
+    new = render_guidelines(current, current_inventory(layout))
+    if write and new != current:
+        atomic_write_text(layout.guidelines, new)
+    return new != current

@@ -1,0 +1,113 @@
+"""The Hugging Face export: one annotation version -> a folder that is a complete
+Hugging Face dataset repository (the layout ``Dataset.push_to_hub`` writes):
+
+    <out>/README.md                                  dataset card (YAML configs + dataset_info)
+    <out>/CITATION.cff
+    <out>/<config>/<split>-00000-of-00001.parquet    one file per config and split
+
+Configs (all offsets are Unicode code points into the document text):
+``documents``, ``entities``, ``events``, ``quotes`` (one row per document), and
+``ner`` (one row per sentence, tokens with BIO tags). Labels are ``ClassLabel``s built
+from the label inventory of the exported version."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from newscorpus import corpus
+from newscorpus.hf.features import CONFIGS, SHARD, SPLIT_ORDER, features_for
+from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
+                                quotes_row)
+from newscorpus.model import AnnotationSet, Document
+from newscorpus.rules.inventory import Inventory
+from newscorpus.store.paths import Layout
+
+# --- build -------------------------------------------------------------------------------
+
+@dataclass
+class BuildResult:
+    version: str
+    output: Path
+    rows: dict[str, dict[str, int]]  # config -> split -> rows
+    ner: NerReport
+
+    def load_line(self, config: str = "entities") -> str:
+        """A shell command that loads the build, runnable as printed from the working
+        directory (with the interpreter this package runs in, which has ``datasets``)."""
+        import shlex
+        import sys
+
+        def shown(path: str) -> str:
+            rel = os.path.relpath(path)
+            return rel if not rel.startswith("..") else str(path)
+
+        import json
+
+        code = (f"from datasets import load_dataset; "
+                f"print(load_dataset({json.dumps(shown(str(self.output)))}, {json.dumps(config)}))")
+        return f"{shlex.quote(shown(sys.executable))} -c {shlex.quote(code)}"
+
+
+def build_rows(docs: dict[str, Document], sets: dict[str, AnnotationSet], inventory: Inventory,
+               version: str) -> tuple[dict[str, dict[str, list[dict]]], NerReport]:
+    report = NerReport()
+    out: dict[str, dict[str, list[dict]]] = {c: {} for c in CONFIGS}
+    for doc_id in sorted(docs):
+        doc = docs[doc_id]
+        ann = sets.get(doc_id) or AnnotationSet(doc_id, doc.text_sha256, version)
+        split = doc.split
+        out["documents"].setdefault(split, []).append(document_row(doc, version))
+        out["entities"].setdefault(split, []).append(entities_row(doc, ann, inventory))
+        out["events"].setdefault(split, []).append(events_row(doc, ann, inventory))
+        out["quotes"].setdefault(split, []).append(quotes_row(doc, ann, inventory))
+        out["ner"].setdefault(split, []).extend(ner_rows(doc, ann, inventory, report))
+    return out, report
+
+
+def build(layout: Layout, version: str | None = None, output: Path | None = None) -> BuildResult:
+    """Validate, then write the dataset repository folder for ``version`` (default: the
+    latest release). The folder is written next to its target and renamed into place,
+    so a failed build leaves no partial output."""
+    from datasets import Dataset
+    from datasets.utils.logging import disable_progress_bar
+
+    from newscorpus.hf.card import write_card
+
+    disable_progress_bar()
+    version, docs, sets, inventory = corpus.load_checked(layout, version)
+    output = Path(output) if output else layout.root / "build" / "dataset"
+    rows, report = build_rows(docs, sets, inventory, version)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        counts: dict[str, dict[str, int]] = {}
+        sizes: dict[str, dict[str, int]] = {}
+        for config in CONFIGS:
+            features = features_for(config, inventory)
+            counts[config], sizes[config] = {}, {}
+            for split in SPLIT_ORDER:
+                if split not in rows[config]:
+                    continue
+                ds = Dataset.from_list(rows[config][split], features=features)
+                path = tmp / config / SHARD.format(split=split)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ds.to_parquet(str(path))
+                counts[config][split] = ds.num_rows
+                sizes[config][split] = ds.data.nbytes
+        write_card(layout, tmp, version, inventory, docs, sets, counts, sizes, report)
+        if output.exists():
+            old = output.with_name(f".{output.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(output, old)
+            os.rename(tmp, output)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildResult(version, output.resolve(), counts, report)

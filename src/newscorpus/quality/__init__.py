@@ -1,0 +1,1 @@
+"""Measures of annotation sets: inter-annotator agreement and counts."""

@@ -43,9 +43,16 @@ def root(tmp_path) -> Path:
     return copy_repo(tmp_path / "corpus-root")
 
 
-def snapshot(path: Path) -> dict[str, bytes]:
-    """Every file under ``path`` with its bytes: to prove a failed command wrote nothing."""
-    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+def snapshot(path: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file and folder under ``path`` with its bytes and mode: to prove a failed
+    command wrote nothing. ``.newscorpus/`` (the lock's local state) is left out."""
+    out = {}
+    for p in sorted(path.rglob("*")):
+        rel = p.relative_to(path).as_posix()
+        if rel == ".newscorpus" or rel.startswith(".newscorpus/"):
+            continue
+        out[rel] = (p.read_bytes() if p.is_file() else b"", p.stat().st_mode)
+    return out
 
 
 def run_cli(*args: str, root: Path | None = None, env: dict | None = None, cwd: Path | None = None):

@@ -7,7 +7,9 @@ the store never needs the rules: ``release`` validates the repository, then asks
 store to write the release."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import AnnotationSet, Document
@@ -19,9 +21,21 @@ from newscorpus.store import documents as _documents
 from newscorpus.store import versions as _versions
 from newscorpus.store.diff import diff_sets
 from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.store.lock import repository_lock
 from newscorpus.store.paths import Layout
+from newscorpus.store.transaction import recover
 
 DRAFT = _versions.DRAFT
+
+
+# --- one command at a time ------------------------------------------------------------
+
+@contextmanager
+def session(layout: Layout, command: str) -> Iterator[str | None]:
+    """Hold the repository lock for a whole command, after completing or rolling back
+    whatever an interrupted command left; yields a note on that recovery, or None."""
+    with repository_lock(layout, command):
+        yield recover(layout)
 
 
 # --- reading, checked -------------------------------------------------------------------
@@ -101,18 +115,21 @@ def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
 
 def add_document(layout: Layout, seed: Path, language: str = "en",
                  doc_id: str | None = None, replace: bool = False) -> Path:
-    return _documents.add_document(layout, seed, language, doc_id, replace)
+    with session(layout, "add-document"):
+        return _documents.add_document(layout, seed, language, doc_id, replace)
 
 
 def init_draft(layout: Layout, source: str, force: bool = False) -> list[Path]:
-    return _versions.init_draft(layout, source, force)
+    with session(layout, "init-draft"):
+        return _versions.init_draft(layout, source, force)
 
 
 def release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
     """Check the arguments, validate the repository, then freeze the draft."""
     _versions.check_release_args(version, message, date)
-    require_valid(layout)
-    return _versions.create_release(layout, version, message, date)
+    with session(layout, "release"):
+        require_valid(layout)
+        return _versions.create_release(layout, version, message, date)
 
 
 def generated_schemas(layout: Layout) -> dict[Path, dict]:

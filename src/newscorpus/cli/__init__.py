@@ -7,6 +7,7 @@ import sys
 
 from newscorpus import __version__
 from newscorpus.errors import CorpusError
+from newscorpus.corpus import session
 from newscorpus.store.paths import find_root
 
 
@@ -39,12 +40,21 @@ def _extensions():
     return [corpus_register, hf_register, ls_register]
 
 
+def _command_line(argv: list[str] | None) -> str:
+    """The command as typed, for the lock's holder note (options' values left out)."""
+    words = sys.argv[1:] if argv is None else argv
+    return "newscorpus " + " ".join(w for w in words[:3] if not w.startswith("-"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         layout = find_root(args.root)
-        return args.func(args, layout)
+        with session(layout, _command_line(argv)) as note:
+            if note:
+                sys.stderr.write(f"note: {note}\n")
+            return args.func(args, layout)
     except CorpusError as exc:
         for problem in exc.problems:
             sys.stderr.write(problem.format() + "\n")

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newscorpus import corpus
+from newscorpus.errors import CorpusError, Problem
 from newscorpus.hf.features import CONFIGS, SHARD, SPLIT_ORDER, features_for
 from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
                                 quotes_row)
 from newscorpus.model import AnnotationSet, Document
 from newscorpus.rules.inventory import Inventory
+from newscorpus.store.jsonio import new_file_mode
 from newscorpus.store.paths import Layout
 
 # --- build -------------------------------------------------------------------------------
@@ -67,7 +69,33 @@ def build_rows(docs: dict[str, Document], sets: dict[str, AnnotationSet], invent
     return out, report
 
 
+def check_output(output: Path) -> None:
+    """The build replaces its output folder: refuse one that is not an earlier build."""
+    if not output.exists():
+        return
+    card = output / "README.md"
+    is_build = output.is_dir() and (not any(output.iterdir()) or (
+        card.is_file() and "\nconfigs:\n" in card.read_text(encoding="utf-8", errors="replace")))
+    if not is_build:
+        raise CorpusError(Problem(str(output), "", "output-not-a-build",
+                                  "the output exists and is not an earlier build of the "
+                                  "dataset; choose a new or empty folder", str(output)))
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove the temporary folders a killed build left beside its output."""
+    for path in output.parent.glob(f".{output.name}.*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def build(layout: Layout, version: str | None = None, output: Path | None = None) -> BuildResult:
+    """Build under the repository lock (see ``_build``)."""
+    with corpus.session(layout, "build"):
+        return _build(layout, version, output)
+
+
+def _build(layout: Layout, version: str | None = None, output: Path | None = None) -> BuildResult:
     """Validate, then write the dataset repository folder for ``version`` (default: the
     latest release). The folder is written next to its target and renamed into place,
     so a failed build leaves no partial output."""
@@ -79,10 +107,13 @@ def build(layout: Layout, version: str | None = None, output: Path | None = None
     disable_progress_bar()
     version, docs, sets, inventory = corpus.load_checked(layout, version)
     output = Path(output) if output else layout.root / "build" / "dataset"
+    check_output(output)
     rows, report = build_rows(docs, sets, inventory, version)
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    os.chmod(tmp, new_file_mode(folder=True))
     try:
         counts: dict[str, dict[str, int]] = {}
         sizes: dict[str, dict[str, int]] = {}

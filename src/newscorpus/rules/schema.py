@@ -9,12 +9,16 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 from newscorpus.rules.inventory import Inventory
+from newscorpus.store.paths import ID_CHARS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_VERSION = "1.0"
-ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
-SHA256_PATTERN = "^[0-9a-f]{64}$"
+# Each pattern ends in "$(?!\n)": Python's "$" (used by jsonschema) also matches before
+# a final newline, so "1.0.0\n" would pass a bare "$" (an ECMA-262 "$" would not).
+END = r"$(?!\n)"
+ID_PATTERN = "^" + ID_CHARS + END
+SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)" + END
+SHA256_PATTERN = "^[0-9a-f]{64}" + END
 
 
 def _enum(inventory: Inventory, layer: str, description: str) -> dict:
@@ -205,7 +209,7 @@ def document_schema(inventory: Inventory) -> dict:
                    "type": "string", "pattern": ID_PATTERN},
             "text": {"description": "The document text, byte for byte as in the seed file (no normalisation).", "type": "string"},
             "text_sha256": {"description": "sha256 (hex) of the text encoded as UTF-8.", "type": "string", "pattern": SHA256_PATTERN},
-            "language": {"description": "BCP 47 language tag of the text.", "type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*$"},
+            "language": {"description": "BCP 47 language tag of the text.", "type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*" + END},
             "source": {
                 "description": "Where the text came from.",
                 "type": "object",

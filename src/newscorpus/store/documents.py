@@ -9,7 +9,7 @@ from pathlib import Path
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.store.jsonio import write_json
 from newscorpus.model import Document, sha256_text
-from newscorpus.store.paths import Layout
+from newscorpus.store.paths import Layout, child_path
 
 SPLITS = (("train", 80), ("validation", 90), ("test", 100))
 
@@ -55,6 +55,9 @@ def _sentencizer():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # spaCy's 1,000,000-character limit protects the memory of parsers and taggers;
+    # a tokenizer with a rule-based sentencizer needs no such limit.
+    nlp.max_length = 10**9
     return nlp
 
 
@@ -75,14 +78,18 @@ def sentence_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-def make_document(layout: Layout, seed: Path, language: str = "en",
-                  doc_id: str | None = None) -> Document:
-    seed = Path(seed)
-    shown = layout.rel(seed)
+def read_seed(layout: Layout, seed: Path, shown: str) -> tuple[str, bytes]:
+    """The seed's text and bytes, after checking where it is and what it holds."""
+    if not seed.is_file():
+        if seed.exists():
+            raise CorpusError(Problem(shown, "", "not-a-file", "not a regular file (a folder or a device?)"))
+        raise CorpusError(Problem(shown, "", "file-missing", "no such seed file"))
     try:
-        raw = seed.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(Problem(shown, "", "file-missing", "no such seed file")) from None
+        seed.resolve().relative_to(layout.seeds.resolve())
+    except ValueError:
+        raise CorpusError(Problem(shown, "", "seed-location",
+                                  f"seed files must be inside {layout.rel(layout.seeds)}/")) from None
+    raw = seed.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,12 +98,19 @@ def make_document(layout: Layout, seed: Path, language: str = "en",
     if text.startswith("\ufeff"):
         raise CorpusError(Problem(shown, "byte 0", "encoding",
                                   "seed starts with a byte order mark; remove it first"))
-    try:
-        seed.resolve().relative_to(layout.seeds.resolve())
-    except ValueError:
-        raise CorpusError(Problem(shown, "", "seed-location",
-                                  f"seed files must be inside {layout.rel(layout.seeds)}/")) from None
+    if not text.strip():
+        raise CorpusError(Problem(shown, "", "seed-empty", "the seed has no text"))
+    return text, raw
+
+
+def make_document(layout: Layout, seed: Path, language: str = "en",
+                  doc_id: str | None = None) -> Document:
+    seed = Path(seed)
+    shown = layout.rel(seed)
     doc_id = doc_id or seed.stem
+    child_path(layout.documents, doc_id, ".json", "--id" if doc_id != seed.stem else shown,
+               "a document id")
+    text, raw = read_seed(layout, seed, shown)
     paragraphs = paragraph_spans(text)
     return Document(
         id=doc_id, text=text, text_sha256=sha256_text(text), language=language,
@@ -115,7 +129,7 @@ def add_document(layout: Layout, seed: Path, language: str = "en",
                  doc_id: str | None = None, replace: bool = False) -> Path:
     """Write ``corpus/documents/<id>.json`` for a seed file; refuse to overwrite."""
     doc = make_document(layout, seed, language, doc_id)
-    target = layout.documents / f"{doc.id}.json"
+    target = child_path(layout.documents, doc.id, ".json", "--id", "a document id")
     if target.exists() and not replace:
         raise CorpusError(Problem(layout.rel(target), "", "document-exists",
                                   "document already in the corpus (its text and offsets are fixed)",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ def dumps(data: Any) -> str:
 def read_json(path: Path, shown: str | None = None) -> Any:
     """Parse a JSON file; raise CorpusError with line and column on bad input."""
     shown = shown or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
+    path = Path(path)
+    if not path.is_file():
+        if path.exists():
+            raise CorpusError(Problem(shown, "", "not-a-file",
+                                      "not a regular file (a folder or a device?)")) from None
         raise CorpusError(Problem(shown, "", "file-missing", "no such file")) from None
+    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -29,6 +33,10 @@ def read_json(path: Path, shown: str | None = None) -> Any:
                                   "file is not valid UTF-8")) from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise CorpusError(Problem(shown, "", "json-depth",
+                                  "JSON nested deeper than the reader allows "
+                                  f"(about {sys.getrecursionlimit()} levels)")) from None
     except json.JSONDecodeError as exc:
         rest = text[exc.pos:].strip()
         where = f"line {exc.lineno}, column {exc.colno}"
@@ -40,12 +48,22 @@ def read_json(path: Path, shown: str | None = None) -> Any:
         raise CorpusError(Problem(shown, where, "json-syntax", exc.msg, snippet)) from None
 
 
+def new_file_mode(folder: bool = False) -> int:
+    """The mode a new file (or folder) gets under the user's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if folder else 0o666) & ~mask
+
+
 def atomic_write_text(path: Path, content: str) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
+    """Write to a temporary file in the same folder, then rename over the target.
+    The file keeps its mode; a new file gets the user's umask."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
         os.replace(tmp, path)

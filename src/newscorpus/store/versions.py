@@ -15,20 +15,21 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.store.jsonio import dumps, new_file_mode, read_json, write_json
+from newscorpus.store.transaction import Transaction
 from newscorpus.model import LAYERS, AnnotationSet
 from newscorpus.store.diff import change_status, diff_sets, summarize
 from newscorpus.store.paths import Layout
 
 DRAFT = "draft"
-SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")  # used with fullmatch
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # used with fullmatch
 MANIFEST = "MANIFEST.json"
 INVENTORY_SNAPSHOT = "inventory.json"
 
@@ -38,7 +39,7 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_version(text: str, shown: str = "version") -> Version:
-    if not SEMVER.match(text or ""):
+    if not isinstance(text, str) or not SEMVER.fullmatch(text):
         raise CorpusError(Problem(shown, "", "version-format",
                                   "a release version is MAJOR.MINOR.PATCH (for example 1.0.0)", text))
     try:
@@ -174,10 +175,12 @@ def init_draft(layout: Layout, from_version: str, force: bool = False) -> list[P
     else:
         version = resolve_version(layout, from_version)
         sets = load_sets(layout, version)
+    txn = Transaction(layout)
     for path in existing:
         if path.stem not in sets:
-            path.unlink()
-    write_draft(layout, sets)
+            txn.delete(path)
+    _stage_draft(txn, layout, sets)
+    txn.commit()
     return [layout.draft / f"{d}.json" for d in sorted(sets)]
 
 
@@ -196,9 +199,9 @@ def _bump_problems(layout: Layout, version: Version, last: Release | None,
         problems.append(Problem(shown, "/releases", "version-bump",
                                 f"the label inventory changed since {lv}: a major release is required",
                                 str(version)))
-    prev_ids = {i.id for s in previous.values() for layer in LAYERS for i in getattr(s, layer)}
-    added = [i.id for s in draft.values() for layer in LAYERS for i in getattr(s, layer)
-             if i.id not in prev_ids]
+    prev_ids = {(d, i.id) for d, s in previous.items() for layer in LAYERS for i in getattr(s, layer)}
+    added = [(d, i.id) for d, s in draft.items() for layer in LAYERS for i in getattr(s, layer)
+             if (d, i.id) not in prev_ids]
     if added and (version.major, version.minor) == (lv.major, lv.minor):
         problems.append(Problem(shown, "/releases", "version-bump",
                                 f"{len(added)} annotations were added since {lv}: a minor release is required",
@@ -211,6 +214,8 @@ def check_release_args(version: str, message: str, date: str | None) -> tuple[Ve
     v = parse_version(version)
     date = date or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     try:
+        if not DATE.fullmatch(date):
+            raise ValueError(date)
         _dt.date.fromisoformat(date)
     except ValueError:
         raise CorpusError(Problem("--date", "", "date-format", "expected YYYY-MM-DD", date)) from None
@@ -238,38 +243,60 @@ def create_release(layout: Layout, version: str, message: str, date: str | None 
         raise CorpusError(problems)
 
     stamped = {d: _stamp(s, previous.get(d), version) for d, s in sorted(draft.items())}
-    layout.releases.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=layout.releases))
+    txn = Transaction(layout)
     try:
-        files = {}
-        for doc_id, ann in stamped.items():
-            path = tmp / f"{doc_id}.json"
-            path.write_text(dumps(ann.to_dict()), encoding="utf-8")
-            files[path.name] = file_sha256(path)
-        shutil.copyfile(layout.inventory, tmp / INVENTORY_SNAPSHOT)
-        files[INVENTORY_SNAPSHOT] = file_sha256(tmp / INVENTORY_SNAPSHOT)
-        manifest = {"version": version, "date": date, "message": message.strip(),
-                    "previous": last.version if last else None,
-                    "files": dict(sorted(files.items()))}
-        (tmp / MANIFEST).write_text(dumps(manifest), encoding="utf-8")
-        manifest_sha = file_sha256(tmp / MANIFEST)
-        os.rename(tmp, target)
+        manifest_sha = _stage_release_folder(txn, layout, target, stamped, version, date,
+                                             message, last)
+        releases = read_index(layout) + [Release(version, date, manifest_sha)]
+        txn.write_json(layout.release_index, {"releases": [
+            {"version": r.version, "date": r.date, "manifest_sha256": r.manifest_sha256}
+            for r in releases]})
+        changes = diff_sets(previous, stamped)
+        txn.write_text(layout.changelog, _changelog_text(
+            layout, version, date, message.strip(), summarize(changes), last))
+        if layout.citation.exists():
+            txn.write_text(layout.citation, _citation_text(layout, version, date))
+        _stage_draft(txn, layout, stamped)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        txn.abort()
         raise
-
-    releases = read_index(layout) + [Release(version, date, manifest_sha)]
-    write_json(layout.release_index, {"releases": [
-        {"version": r.version, "date": r.date, "manifest_sha256": r.manifest_sha256} for r in releases]})
-    changes = diff_sets(previous, stamped)
-    _prepend_changelog(layout, version, date, message.strip(), summarize(changes), last)
-    _update_citation(layout, version, date)
-    write_draft(layout, stamped)
+    txn.commit()
     return target
 
 
-def _prepend_changelog(layout: Layout, version: str, date: str, message: str,
-                       summary: dict, last: Release | None) -> None:
+def _stage_release_folder(txn: Transaction, layout: Layout, target: Path,
+                          stamped: dict[str, AnnotationSet], version: str, date: str,
+                          message: str, last: Release | None) -> str:
+    """Stage the release folder; return its manifest's checksum."""
+    folder = txn.new_folder(target)
+    files = {}
+    for doc_id, ann in stamped.items():
+        path = folder / f"{doc_id}.json"
+        _write_new(path, dumps(ann.to_dict()))
+        files[path.name] = file_sha256(path)
+    shutil.copyfile(layout.inventory, folder / INVENTORY_SNAPSHOT)
+    os.chmod(folder / INVENTORY_SNAPSHOT, new_file_mode())
+    files[INVENTORY_SNAPSHOT] = file_sha256(folder / INVENTORY_SNAPSHOT)
+    manifest = {"version": version, "date": date, "message": message.strip(),
+                "previous": last.version if last else None,
+                "files": dict(sorted(files.items()))}
+    _write_new(folder / MANIFEST, dumps(manifest))
+    return file_sha256(folder / MANIFEST)
+
+
+def _write_new(path: Path, content: str) -> None:
+    path.write_text(content, encoding="utf-8", newline="\n")
+    os.chmod(path, new_file_mode())
+
+
+def _stage_draft(txn: Transaction, layout: Layout, sets: dict[str, AnnotationSet]) -> None:
+    for doc_id, ann in sorted(sets.items()):
+        txn.write_json(layout.draft / f"{doc_id}.json", replace(ann, version=DRAFT).to_dict())
+
+
+def _changelog_text(layout: Layout, version: str, date: str, message: str,
+                    summary: dict, last: Release | None) -> str:
+    """CHANGELOG.md with the release's entry added on top."""
     head = "# Changelog of the annotations\n\nEach entry is one release, newest first, written by `newscorpus release`.\n"
     old = layout.changelog.read_text(encoding="utf-8") if layout.changelog.exists() else head
     if not old.startswith("# "):
@@ -291,13 +318,11 @@ def _prepend_changelog(layout: Layout, version: str, date: str, message: str,
         new = f"{title}\n\n{intro.rstrip()}\n\n{entry}\n## {entries}"
     else:
         new = f"{title}\n\n{body.rstrip()}\n\n{entry}"
-    atomic_write_text(layout.changelog, new)
+    return new
 
 
-def _update_citation(layout: Layout, version: str, date: str) -> None:
-    """Keep CITATION.cff's version and date-released in step with the release."""
-    if not layout.citation.exists():
-        return
+def _citation_text(layout: Layout, version: str, date: str) -> str:
+    """CITATION.cff with its version and date-released in step with the release."""
     text = layout.citation.read_text(encoding="utf-8")
     text, n1 = re.subn(r"(?m)^version: .*$", f'version: "{version}"', text)
     text, n2 = re.subn(r"(?m)^date-released: .*$", f'date-released: "{date}"', text)
@@ -305,7 +330,7 @@ def _update_citation(layout: Layout, version: str, date: str) -> None:
         text = text.rstrip("\n") + f'\nversion: "{version}"\n'
     if not n2:
         text = text.rstrip("\n") + f'\ndate-released: "{date}"\n'
-    atomic_write_text(layout.citation, text)
+    return text
 
 
 def verify_release(layout: Layout, release: Release) -> list[Problem]:

@@ -21,6 +21,20 @@ class PublishPlan:
     version: str
 
 
+def check_repo_id(repo_id: str) -> None:
+    """OWNER/NAME, as ``huggingface_hub``'s own validator accepts it."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        if repo_id.count("/") != 1:
+            raise HFValidationError("expected OWNER/NAME")
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        raise CorpusError(Problem("--repo-id", "", "repo-id",
+                                  "expected OWNER/NAME (letters, digits, '-', '_', '.')",
+                                  repo_id)) from None
+
+
 def plan_publish(folder: Path, repo_id: str) -> PublishPlan:
     card = folder / "README.md"
     if not card.is_file():
@@ -37,8 +51,7 @@ def plan_publish(folder: Path, repo_id: str) -> PublishPlan:
     if version == "draft":
         raise CorpusError(Problem(str(card), "/annotation_version", "publish-draft",
                                   "a build of the draft cannot be published: release a version first", version))
-    if "/" not in repo_id or repo_id.count("/") != 1:
-        raise CorpusError(Problem("--repo-id", "", "repo-id", "expected OWNER/NAME", repo_id))
+    check_repo_id(repo_id)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     return PublishPlan(repo_id, files, f"v{version}", version)
 

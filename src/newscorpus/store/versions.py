@@ -64,11 +64,16 @@ def read_index(layout: Layout) -> list[Release]:
     if not layout.release_index.exists():
         return []
     data = read_json(layout.release_index, layout.rel(layout.release_index))
+    shown = layout.rel(layout.release_index)
     try:
         releases = [Release(r["version"], r["date"], r["manifest_sha256"]) for r in data["releases"]]
     except (KeyError, TypeError):
-        raise CorpusError(Problem(layout.rel(layout.release_index), "/releases", "release-index",
+        raise CorpusError(Problem(shown, "/releases", "release-index",
                                   "each release needs version, date and manifest_sha256")) from None
+    for n, r in enumerate(releases):
+        if not isinstance(r.version, str) or not SEMVER.fullmatch(r.version):
+            raise CorpusError(Problem(shown, f"/releases/{n}/version", "release-index",
+                                      "not a release version (MAJOR.MINOR.PATCH)", str(r.version)))
     return sorted(releases, key=lambda r: Version(r.version))
 
 

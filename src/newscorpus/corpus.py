@@ -16,11 +16,12 @@ from newscorpus.model import AnnotationSet, Document
 from newscorpus.rules.guidelines import render_guidelines
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.rules.schema import annotation_schema, check_metaschema, document_schema
-from newscorpus.rules.validation import validate_file, validate_folder, validate_repository
+from newscorpus.rules.validation import schema_problems, validate_file, validate_folder, validate_repository
 from newscorpus.store import documents as _documents
 from newscorpus.store import versions as _versions
 from newscorpus.store.diff import diff_sets
 from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.store.ingest import add_many
 from newscorpus.store.lock import repository_lock
 from newscorpus.store.paths import Layout
 from newscorpus.store.transaction import recover
@@ -115,8 +116,21 @@ def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
 
 def add_document(layout: Layout, seed: Path, language: str = "en",
                  doc_id: str | None = None, replace: bool = False) -> Path:
+    return add_documents(layout, [seed], language, doc_id, replace)[0]
+
+
+def add_documents(layout: Layout, paths: list[Path], language: str = "en",
+                  doc_id: str | None = None, replace: bool = False) -> list[Path]:
+    """Seed files, folders of them, or JSONL files of texts, added in one transaction;
+    every record is checked against the document schema before anything is written."""
+    schema = document_schema(current_inventory(layout))
+
+    def check(doc: Document) -> list[Problem]:
+        return schema_problems(doc.to_dict(), schema,
+                               layout.rel(layout.documents / f"{doc.id}.json"))
+
     with session(layout, "add-document"):
-        return _documents.add_document(layout, seed, language, doc_id, replace)
+        return add_many(layout, paths, language, doc_id, replace, check)
 
 
 def init_draft(layout: Layout, source: str, force: bool = False) -> list[Path]:

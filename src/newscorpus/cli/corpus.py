@@ -12,8 +12,10 @@ from newscorpus.store.paths import Layout
 
 
 def cmd_add_document(args, layout: Layout) -> int:
-    path = corpus.add_document(layout, Path(args.seed), args.language, args.id, args.replace)
-    out(f"wrote {layout.rel(path)}")
+    paths = corpus.add_documents(layout, [Path(s) for s in args.seed], args.language,
+                                 args.id, args.replace)
+    for path in paths:
+        out(f"wrote {layout.rel(path)}")
     return 0
 
 
@@ -124,10 +126,15 @@ def cmd_agreement(args, layout: Layout) -> int:
 
 
 def register(sub, command) -> None:
-    p = command("add-document", cmd_add_document, "Add a seed text file to the corpus as a document record.")
-    p.add_argument("seed", help="path of the seed file (inside seeds/)")
+    p = command("add-document", cmd_add_document,
+                "Add seed text files to the corpus as document records, all in one transaction.")
+    p.add_argument("seed", nargs="+",
+                   help="seed files (inside seeds/), folders of *.txt seed files, or JSON Lines "
+                        "files of texts ({\"id\": ..., \"text\": ..., optional \"language\", \"metadata\"}; "
+                        "each text is stored as seeds/<id>.txt)")
     p.add_argument("--language", default="en", help="BCP 47 language tag (default: en)")
-    p.add_argument("--id", help="document id (default: the seed file name without extension)")
+    p.add_argument("--id", help="document id, with a single seed file (default: the seed file name "
+                                "without extension)")
     p.add_argument("--replace", action="store_true", help="overwrite an existing record")
 
     p = command("validate", cmd_validate,

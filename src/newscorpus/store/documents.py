@@ -3,13 +3,14 @@ paragraph and sentence spans. The text is stored exactly as in the seed."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.store.jsonio import write_json
 from newscorpus.model import Document, sha256_text
 from newscorpus.store.paths import Layout, child_path
+from newscorpus.store.transaction import Transaction
 
 SPLITS = (("train", 80), ("validation", 90), ("test", 100))
 
@@ -64,17 +65,27 @@ def _sentencizer():
 def sentence_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentences inside each paragraph, by spaCy's rule-based sentencizer on the
     blank English pipeline (deterministic, no model download)."""
+    return sentence_spans_batch([(text, paragraphs)])[0]
+
+
+def sentence_spans_batch(items: list[tuple[str, list[tuple[int, int]]]]
+                         ) -> list[list[tuple[int, int]]]:
+    """``sentence_spans`` of many texts at once: one ``nlp.pipe`` over all paragraphs."""
     nlp = _sentencizer()
-    out = []
-    for p_start, p_end in paragraphs:
-        for sent in nlp(text[p_start:p_end]).sents:
+    pieces = [(n, p_start, text) for n, (text, paragraphs) in enumerate(items)
+              for p_start, _ in paragraphs]
+    strings = (items[n][0][p_start:p_end] for n, (text, paragraphs) in enumerate(items)
+               for p_start, p_end in paragraphs)
+    out: list[list[tuple[int, int]]] = [[] for _ in items]
+    for (n, p_start, text), doc in zip(pieces, nlp.pipe(strings, batch_size=256)):
+        for sent in doc.sents:
             s, e = p_start + sent.start_char, p_start + sent.end_char
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
             if s < e:
-                out.append((s, e))
+                out[n].append((s, e))
     return out
 
 
@@ -105,37 +116,99 @@ def read_seed(layout: Layout, seed: Path, shown: str) -> tuple[str, bytes]:
 
 def make_document(layout: Layout, seed: Path, language: str = "en",
                   doc_id: str | None = None) -> Document:
-    seed = Path(seed)
-    shown = layout.rel(seed)
-    doc_id = doc_id or seed.stem
-    child_path(layout.documents, doc_id, ".json", "--id" if doc_id != seed.stem else shown,
-               "a document id")
-    text, raw = read_seed(layout, seed, shown)
-    paragraphs = paragraph_spans(text)
+    return make_documents(layout, [(Path(seed), doc_id)], language)[0]
+
+
+def make_documents(layout: Layout, seeds: list[tuple[Path, str | None]], language: str = "en",
+                   metadata: list[dict | None] | None = None) -> list[Document]:
+    """Document records of seed files (each with an optional id), sentences split in
+    one batch; every name and seed is checked before anything is split."""
+    read = []
+    for n, (seed, doc_id) in enumerate(seeds):
+        seed = Path(seed)
+        shown = layout.rel(seed)
+        doc_id = doc_id or seed.stem
+        child_path(layout.documents, doc_id, ".json", "--id" if doc_id != seed.stem else shown,
+                   "a document id")
+        text, raw = read_seed(layout, seed, shown)
+        meta = metadata[n] if metadata else None
+        read.append(SeedText(seed, doc_id, text, raw, language, meta))
+    return documents_from_texts(layout, read)
+
+
+@dataclass(frozen=True)
+class SeedText:
+    """A seed's text before it becomes a document record."""
+    seed: Path
+    doc_id: str
+    text: str
+    raw: bytes
+    language: str = "en"
+    metadata: dict | None = None
+
+
+def documents_from_texts(layout: Layout, items: list[SeedText]) -> list[Document]:
+    paragraphs = [paragraph_spans(item.text) for item in items]
+    sentences = sentence_spans_batch([(item.text, p) for item, p in zip(items, paragraphs)])
+    return [_document(layout, item.seed, item.doc_id, item.text, item.raw, item.language,
+                      paras, sents, item.metadata)
+            for item, paras, sents in zip(items, paragraphs, sentences)]
+
+
+def _document(layout: Layout, seed: Path, doc_id: str, text: str, raw: bytes, language: str,
+              paragraphs, sentences, metadata: dict | None) -> Document:
+    meta = {"title": None, "outlet": None, "author": None, "published": None,
+            "url": None, "notes": list(METADATA_NOTES)}
+    if metadata is not None:
+        meta = {**meta, "notes": [], **metadata}
     return Document(
         id=doc_id, text=text, text_sha256=sha256_text(text), language=language,
         source={"seed_file": layout.rel(seed), "seed_sha256": hashlib.sha256(raw).hexdigest(),
                 "note": SOURCE_NOTE},
         license={"text": None, "note": LICENSE_NOTE},
-        metadata={"title": None, "outlet": None, "author": None, "published": None,
-                  "url": None, "notes": list(METADATA_NOTES)},
+        metadata=meta,
         split=assign_split(doc_id),
         paragraphs=tuple(paragraphs),
-        sentences=tuple(sentence_spans(text, paragraphs)),
+        sentences=tuple(sentences),
     )
 
 
 def add_document(layout: Layout, seed: Path, language: str = "en",
                  doc_id: str | None = None, replace: bool = False) -> Path:
     """Write ``corpus/documents/<id>.json`` for a seed file; refuse to overwrite."""
-    doc = make_document(layout, seed, language, doc_id)
-    target = child_path(layout.documents, doc.id, ".json", "--id", "a document id")
-    if target.exists() and not replace:
-        raise CorpusError(Problem(layout.rel(target), "", "document-exists",
-                                  "document already in the corpus (its text and offsets are fixed)",
-                                  doc.id))
-    write_json(target, doc.to_dict())
-    return target
+    return add_documents(layout, [(Path(seed), doc_id)], language, replace)[0]
+
+
+def add_documents(layout: Layout, seeds: list[tuple[Path, str | None]], language: str = "en",
+                  replace: bool = False) -> list[Path]:
+    """Add many seed files in one transaction: all are written, or none."""
+    docs = make_documents(layout, seeds, language)
+    txn = Transaction(layout)
+    try:
+        paths = stage_records(layout, docs, replace, txn)
+    except BaseException:
+        txn.abort()
+        raise
+    txn.commit()
+    return paths
+
+
+def stage_records(layout: Layout, docs: list[Document], replace: bool,
+                  txn: Transaction) -> list[Path]:
+    """Stage document records, refusing ids already in the corpus or in the batch."""
+    problems, seen = [], set()
+    for doc in docs:
+        target = layout.documents / f"{doc.id}.json"
+        if (target.exists() and not replace) or doc.id in seen:
+            problems.append(Problem(layout.rel(target), "", "document-exists",
+                                    "document already in the corpus (its text and offsets are fixed)",
+                                    doc.id))
+        seen.add(doc.id)
+    if problems:
+        raise CorpusError(problems)
+    for doc in docs:
+        txn.write_json(layout.documents / f"{doc.id}.json", doc.to_dict())
+    return [layout.documents / f"{doc.id}.json" for doc in docs]
 
 
 def load_documents(layout: Layout) -> dict[str, Document]:

@@ -13,17 +13,18 @@ ID_CHARS = "[A-Za-z0-9][A-Za-z0-9_.-]*"
 _ID = re.compile(ID_CHARS)
 
 
-def child_path(folder: Path, name: str, suffix: str, shown: str, what: str) -> Path:
+def child_path(folder: Path, name: str, suffix: str, shown: str, what: str,
+               location: str = "") -> Path:
     """``folder/<name><suffix>``, after checking that ``name`` is an identifier and
     that the path stays inside ``folder``; raise ``id-format`` otherwise."""
     if not isinstance(name, str) or not _ID.fullmatch(name) or len(name) > 200:
-        raise CorpusError(Problem(shown, "", "id-format",
+        raise CorpusError(Problem(shown, location, "id-format",
                                   f"{what} must be letters, digits, '_', '.', '-' "
                                   "(starting with a letter or digit, at most 200 characters)",
                                   name))
     path = Path(folder) / f"{name}{suffix}"
     if path.resolve().parent != Path(folder).resolve():
-        raise CorpusError(Problem(shown, "", "id-format", f"{what} leaves its folder", name))
+        raise CorpusError(Problem(shown, location, "id-format", f"{what} leaves its folder", name))
     return path
 
 

@@ -59,8 +59,11 @@ class Transaction:
         return Path(path).resolve().relative_to(self.layout.root.resolve()).as_posix()
 
     def write_text(self, target: Path, content: str) -> None:
+        self.write_bytes(target, content.encode("utf-8"))
+
+    def write_bytes(self, target: Path, content: bytes) -> None:
         staged = self._staged()
-        staged.write_text(content, encoding="utf-8", newline="\n")
+        staged.write_bytes(content)
         mode = Path(target).stat().st_mode & 0o7777 if Path(target).exists() else new_file_mode()
         os.chmod(staged, mode)
         self.ops.append({"op": "replace", "target": self._rel(target), "staged": staged.name})

@@ -40,7 +40,6 @@ LONG_FUNCTIONS_WITH_REASON: dict[str, str] = {
     "model.py:AnnotationSet":
         "the annotation file's dataclass with its (de)serialisation, kept beside its fields",
     # not split yet: the next commits of the house move split these
-    "hf/card.py:render_card": "to be rendered from a template",
     "labelstudio/__init__.py:_TaskReader": "to be split",
     "labelstudio/__init__.py:build": "to be split",
     "labelstudio/__init__.py:entities": "to be split",

@@ -105,6 +105,38 @@ def load_checked(layout: Layout, version: str | None
     return version, docs, sets, inventory
 
 
+def stream_checked(layout: Layout, version: str | None
+                   ) -> tuple[str, Inventory, Iterator[tuple[Document, AnnotationSet]]]:
+    """Validate the repository, then read one version document by document:
+    (version, the version's inventory, an iterator of (document, annotation set) in id
+    order; a document without annotations gets an empty set). Memory does not grow
+    with the corpus: one document and its annotations are held at a time."""
+    require_valid(layout)
+    version = _versions.resolve_version(layout, version)
+    inventory = load_inventory(_versions.inventory_path(layout, version))
+    return version, inventory, _pairs(layout, version)
+
+
+def _pairs(layout: Layout, version: str) -> Iterator[tuple[Document, AnnotationSet]]:
+    sets = _versions.iter_sets(layout, version)
+    ann = next(sets, None)
+    for doc in _documents.iter_documents(layout):
+        if ann is not None and ann.document_id < doc.id:
+            raise CorpusError(Problem(layout.rel(_versions.version_dir(layout, version)), "",
+                                      "unknown-document",
+                                      "annotations for a document not in the corpus",
+                                      ann.document_id))
+        if ann is not None and ann.document_id == doc.id:
+            yield doc, ann
+            ann = next(sets, None)
+        else:
+            yield doc, AnnotationSet(doc.id, doc.text_sha256, version)
+    if ann is not None:
+        raise CorpusError(Problem(layout.rel(_versions.version_dir(layout, version)), "",
+                                  "unknown-document", "annotations for a document not in the corpus",
+                                  ann.document_id))
+
+
 def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
     """Per-annotation differences between two versions or folders."""
     old_name, a = load_version(layout, old)

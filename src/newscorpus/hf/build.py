@@ -16,13 +16,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.hf.features import CONFIGS, SHARD, SPLIT_ORDER, features_for
+from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
+from newscorpus.hf.shards import SplitWriter
 from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
                                 quotes_row)
 from newscorpus.model import AnnotationSet, Document
+from newscorpus.quality.stats import StatsAccumulator
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.jsonio import new_file_mode
 from newscorpus.store.paths import Layout
@@ -53,20 +56,51 @@ class BuildResult:
         return f"{shlex.quote(shown(sys.executable))} -c {shlex.quote(code)}"
 
 
-def build_rows(docs: dict[str, Document], sets: dict[str, AnnotationSet], inventory: Inventory,
-               version: str) -> tuple[dict[str, dict[str, list[dict]]], NerReport]:
-    report = NerReport()
-    out: dict[str, dict[str, list[dict]]] = {c: {} for c in CONFIGS}
-    for doc_id in sorted(docs):
-        doc = docs[doc_id]
-        ann = sets.get(doc_id) or AnnotationSet(doc_id, doc.text_sha256, version)
-        split = doc.split
-        out["documents"].setdefault(split, []).append(document_row(doc, version))
-        out["entities"].setdefault(split, []).append(entities_row(doc, ann, inventory))
-        out["events"].setdefault(split, []).append(events_row(doc, ann, inventory))
-        out["quotes"].setdefault(split, []).append(quotes_row(doc, ann, inventory))
-        out["ner"].setdefault(split, []).extend(ner_rows(doc, ann, inventory, report))
-    return out, report
+def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, version: str,
+                  report: NerReport) -> dict[str, list[dict]]:
+    """The rows of every config for one document."""
+    return {"documents": [document_row(doc, version)],
+            "entities": [entities_row(doc, ann, inventory)],
+            "events": [events_row(doc, ann, inventory)],
+            "quotes": [quotes_row(doc, ann, inventory)],
+            "ner": ner_rows(doc, ann, inventory, report)}
+
+
+@dataclass
+class Written:
+    """What the build wrote, for the card: per config and split, the shard files, rows
+    and uncompressed bytes; the documents (id, split) in id order; the label counts."""
+    files: dict[str, dict[str, list[str]]]
+    counts: dict[str, dict[str, int]]
+    sizes: dict[str, dict[str, int]]
+    documents: list[tuple[str, str]]
+    stats: dict
+
+
+def write_configs(folder: Path, inventory: Inventory, version: str,
+                  pairs: Iterable[tuple[Document, AnnotationSet]], report: NerReport) -> Written:
+    """Stream every document's rows into the shards of its split."""
+    features = {config: features_for(config, inventory) for config in CONFIGS}
+    writers: dict[tuple[str, str], SplitWriter] = {}
+    stats, documents = StatsAccumulator(inventory), []
+    for doc, ann in pairs:
+        documents.append((doc.id, doc.split))
+        stats.add(ann)
+        for config, rows in document_rows(doc, ann, inventory, version, report).items():
+            key = (config, doc.split)
+            if key not in writers:
+                writers[key] = SplitWriter(folder, config, doc.split, features[config])
+            writers[key].add(rows)
+    written = Written({c: {} for c in CONFIGS}, {c: {} for c in CONFIGS},
+                      {c: {} for c in CONFIGS}, documents, stats.result())
+    for config in CONFIGS:
+        for split in SPLIT_ORDER:
+            writer = writers.get((config, split))
+            if writer is not None:
+                written.files[config][split] = writer.close()
+                written.counts[config][split] = writer.rows
+                written.sizes[config][split] = writer.nbytes
+    return written
 
 
 def check_output(output: Path) -> None:
@@ -99,37 +133,23 @@ def _build(layout: Layout, version: str | None = None, output: Path | None = Non
     """Validate, then write the dataset repository folder for ``version`` (default: the
     latest release). The folder is written next to its target and renamed into place,
     so a failed build leaves no partial output."""
-    from datasets import Dataset
     from datasets.utils.logging import disable_progress_bar
 
     from newscorpus.hf.card import write_card
 
     disable_progress_bar()
-    version, docs, sets, inventory = corpus.load_checked(layout, version)
     output = Path(output) if output else layout.root / "build" / "dataset"
     check_output(output)
-    rows, report = build_rows(docs, sets, inventory, version)
+    version, inventory, pairs = corpus.stream_checked(layout, version)
+    report = NerReport()
 
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     os.chmod(tmp, new_file_mode(folder=True))
     try:
-        counts: dict[str, dict[str, int]] = {}
-        sizes: dict[str, dict[str, int]] = {}
-        for config in CONFIGS:
-            features = features_for(config, inventory)
-            counts[config], sizes[config] = {}, {}
-            for split in SPLIT_ORDER:
-                if split not in rows[config]:
-                    continue
-                ds = Dataset.from_list(rows[config][split], features=features)
-                path = tmp / config / SHARD.format(split=split)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                ds.to_parquet(str(path))
-                counts[config][split] = ds.num_rows
-                sizes[config][split] = ds.data.nbytes
-        write_card(layout, tmp, version, inventory, docs, sets, counts, sizes, report)
+        written = write_configs(tmp, inventory, version, pairs, report)
+        write_card(layout, tmp, version, inventory, written, report)
         if output.exists():
             old = output.with_name(f".{output.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -141,4 +161,4 @@ def _build(layout: Layout, version: str | None = None, output: Path | None = Non
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return BuildResult(version, output.resolve(), counts, report)
+    return BuildResult(version, output.resolve(), written.counts, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newscorpus.hf.shards import SHARD_BYTES
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
 
@@ -13,13 +14,33 @@ PRETTY_NAME = "newscorpus: entities, events and quotes in news"
 TEMPLATE = "dataset_card.md"  # in templates/
 
 
-def _card_data(inventory: Inventory, counts: dict, sizes: dict, version: str, fingerprints: dict):
+DOCUMENT_LIST_LIMIT = 20  # the card lists documents by id up to this many
+SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                   (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"))
+
+
+def size_category(rows: int) -> str:
+    """The Hub's size category of a dataset with this many rows (its largest config)."""
+    for upper, name in SIZE_CATEGORIES:
+        if rows < upper:
+            return name
+    return "n>1T" if rows > 10**12 else "100M<n<1B"
+
+
+def _data_path(config: str, split: str, files: list[str]) -> str:
+    """One shard by name (as ``push_to_hub`` writes it), several by pattern."""
+    return files[0] if len(files) == 1 else f"{config}/{split}-*.parquet"
+
+
+def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     from datasets import DatasetInfo, SplitDict, SplitInfo
     from datasets.info import DatasetInfosDict
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf.features import CONFIGS, SHARD, features_for
+    from newscorpus.hf.features import CONFIGS, features_for
+
+    counts, sizes = written.counts, written.sizes
 
     card = DatasetCardData(
         pretty_name=PRETTY_NAME,
@@ -31,7 +52,7 @@ def _card_data(inventory: Inventory, counts: dict, sizes: dict, version: str, fi
         annotations_creators=["machine-generated"],
         language_creators=["found"],
         multilinguality=["monolingual"],
-        size_categories=["n<1K"],
+        size_categories=[size_category(max(sum(c.values()) for c in counts.values()))],
         source_datasets=["original"],
         task_categories=["token-classification"],
         task_ids=["named-entity-recognition"],
@@ -48,7 +69,8 @@ def _card_data(inventory: Inventory, counts: dict, sizes: dict, version: str, fi
                                     config_name=config, dataset_size=sum(sizes[config].values()),
                                     version=None if version == "draft" else version)
         metadata[config] = {
-            "data_files": [{"split": s, "path": f"{config}/{SHARD.format(split=s)}"} for s in counts[config]],
+            "data_files": [{"split": s, "path": _data_path(config, s, written.files[config][s])}
+                           for s in counts[config]],
             # The datasets cache keys a local dataset on its card, not on file times: the
             # content fingerprint makes every change of the data a new cache entry.
             "description": f"annotation version {version}; data sha256 {fingerprints[config]}",
@@ -110,32 +132,33 @@ def _label_rows(inventory: Inventory, stats: dict) -> tuple[dict[str, list[dict]
     return labels, events
 
 
-def _card_values(layout: Layout, version: str, inventory: Inventory, docs: dict, sets: dict,
-                 counts: dict, report, bibtex: str) -> dict:
+def _card_values(layout: Layout, version: str, inventory: Inventory, written,
+                 report, bibtex: str) -> dict:
     """Everything the card template shows besides the YAML metadata."""
     from newscorpus.hf.features import CONFIGS, bio_names
-    from newscorpus.quality.stats import compute_stats
-
-    stats = compute_stats(sets, inventory)
+    stats, counts = written.stats, written.counts
     labels, event_types = _label_rows(inventory, stats)
     splits = ("train", "validation", "test")
-    split_of = {d.id: d.split for d in docs.values()}
+    docs = written.documents
     return {
         "pretty_name": PRETTY_NAME,
         "version": version,
         "totals": {k: stats["totals"].get(k, 0)
                    for k in ("documents", "mentions", "entities", "events", "arguments", "quotes")},
-        "documents": [{"id": d, "split": split_of[d]} for d in sorted(docs)],
-        # the split of the first document (in the order given), which the card names as the
-        # split holding the whole corpus
-        "first_split": next(iter(split_of.values()), "train"),
+        "documents": [{"id": d, "split": split} for d, split in docs[:DOCUMENT_LIST_LIMIT]],
+        "documents_listed_all": len(docs) <= DOCUMENT_LIST_LIMIT,
+        "split_documents": {split: sum(1 for _, s in docs if s == split) for split in splits},
+        # the split of the first document, which the card names as the split holding the
+        # whole corpus when it has one document
+        "first_split": docs[0][1] if docs else "train",
         "splits": splits,
         "row_counts": [{"name": c, "row": "sentence" if c == "ner" else "document",
                         "counts": [counts[c].get(s, 0) for s in splits]} for c in CONFIGS],
         "config_names": CONFIGS,
         "bio_tags": len(bio_names(inventory)),
-        "ner": {"used": len(report.used), "nested": len(report.nested),
-                "misaligned": len(report.misaligned), "crossing": len(report.crossing)},
+        "ner": {"used": report.used, "nested": report.nested,
+                "misaligned": report.misaligned, "crossing": report.crossing},
+        "shard_mb": SHARD_BYTES // 2**20,
         "labels": labels,
         "event_types": event_types,
         "agreement": _agreement_pairs(layout),
@@ -144,22 +167,22 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, docs: dict,
     }
 
 
-def render_card(layout: Layout, version: str, inventory: Inventory, docs: dict, sets: dict,
-                counts: dict, sizes: dict, fingerprints: dict, report, bibtex: str) -> str:
+def render_card(layout: Layout, version: str, inventory: Inventory, written,
+                fingerprints: dict, report, bibtex: str) -> str:
     """The card: YAML metadata and the Markdown of ``templates/dataset_card.md``."""
     from importlib import resources
 
     from huggingface_hub import DatasetCard
 
-    card_data = _card_data(inventory, counts, sizes, version, fingerprints)
-    values = _card_values(layout, version, inventory, docs, sets, counts, report, bibtex)
+    card_data = _card_data(inventory, written, version, fingerprints)
+    values = _card_values(layout, version, inventory, written, report, bibtex)
     with resources.as_file(resources.files("newscorpus.hf") / "templates" / TEMPLATE) as template:
         card = DatasetCard.from_template(card_data, template_path=str(template), **values)
     return str(card)
 
 
-def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory, docs: dict,
-               sets: dict, counts: dict, sizes: dict, report) -> None:
+def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory, written,
+               report) -> None:
     import hashlib
 
     from newscorpus.hf.features import CONFIGS
@@ -168,7 +191,10 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
     for config in CONFIGS:
         digest = hashlib.sha256()
         for path in sorted((folder / config).glob("*.parquet")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            digest.update(path.name.encode() + b"\0")
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(2**20), b""):
+                    digest.update(chunk)
         fingerprints[config] = digest.hexdigest()
     from newscorpus.hf.citation import citation_problems, load_citation, to_bibtex, with_release
     from newscorpus.errors import CorpusError
@@ -183,5 +209,5 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
     problems = citation_problems(data, layout.schema_dir, layout.rel(layout.citation))
     if problems:
         raise CorpusError(problems)
-    card = render_card(layout, version, inventory, docs, sets, counts, sizes, fingerprints, report, to_bibtex(data))
+    card = render_card(layout, version, inventory, written, fingerprints, report, to_bibtex(data))
     (folder / "README.md").write_text(card if card.endswith("\n") else card + "\n", encoding="utf-8")

@@ -1,7 +1,7 @@
 """Rows of each config, one document (and its annotation set) at a time."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from newscorpus.hf.features import bio_names
@@ -91,10 +91,11 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class NerReport:
-    used: list[Mention] = field(default_factory=list)
-    nested: list[Mention] = field(default_factory=list)  # dropped: inside a longer name
-    misaligned: list[Mention] = field(default_factory=list)  # dropped: not on token boundaries
-    crossing: list[Mention] = field(default_factory=list)  # dropped: crosses a sentence boundary
+    """How many name mentions the flattened BIO view tags, and why the others are not."""
+    used: int = 0
+    nested: int = 0  # dropped: inside a longer name
+    misaligned: int = 0  # dropped: not on token boundaries
+    crossing: int = 0  # dropped: crosses a sentence boundary
 
 
 def select_ner_mentions(ann: AnnotationSet) -> tuple[list[Mention], list[Mention]]:
@@ -113,7 +114,7 @@ def select_ner_mentions(ann: AnnotationSet) -> tuple[list[Mention], list[Mention
 def ner_rows(doc: Document, ann: AnnotationSet, inv: Inventory, report: NerReport) -> list[dict]:
     tags = {name: i for i, name in enumerate(bio_names(inv))}
     kept, nested = select_ner_mentions(ann)
-    report.nested += nested
+    report.nested += len(nested)
     rows = []
     placed: set[str] = set()
     for index, (s, e) in enumerate(doc.sentences):
@@ -127,18 +128,18 @@ def ner_rows(doc: Document, ann: AnnotationSet, inv: Inventory, report: NerRepor
                 continue
             if m.start < s or m.end > e:
                 if m.id not in placed:
-                    report.crossing.append(m)
+                    report.crossing += 1
                     placed.add(m.id)
                 continue
             if m.start not in starts or m.end not in ends:
-                report.misaligned.append(m)
+                report.misaligned += 1
                 placed.add(m.id)
                 continue
             first, last = starts[m.start], ends[m.end]
             labels[first] = f"B-{m.type}"
             for k in range(first + 1, last + 1):
                 labels[k] = f"I-{m.type}"
-            report.used.append(m)
+            report.used += 1
             placed.add(m.id)
         rows.append({
             "id": f"{doc.id}-s{index:04d}", "document_id": doc.id, "sentence_index": index,

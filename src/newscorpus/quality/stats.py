@@ -2,42 +2,54 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
 from newscorpus.rules.inventory import Inventory
 from newscorpus.model import AnnotationSet
 
 
-def compute_stats(sets: dict[str, AnnotationSet], inventory: Inventory) -> dict:
-    ent_types, kinds, ev_types, roles, realis, polarity, q_kinds = (Counter() for _ in range(7))
-    totals = Counter()
-    for ann in sets.values():
-        totals["documents"] += 1
-        totals["entities"] += len(ann.entities)
-        totals["mentions"] += len(ann.mentions)
-        totals["events"] += len(ann.events)
-        totals["arguments"] += sum(len(v.arguments) for v in ann.events)
-        totals["quotes"] += len(ann.quotes)
-        ent_types.update(m.type for m in ann.mentions)
-        kinds.update(m.kind for m in ann.mentions)
-        ev_types.update(v.type for v in ann.events)
-        roles.update(a.role for v in ann.events for a in v.arguments)
-        realis.update(v.realis for v in ann.events)
-        polarity.update(v.polarity for v in ann.events)
-        q_kinds.update(q.kind for q in ann.quotes)
+class StatsAccumulator:
+    """Counts per layer and label, one annotation set at a time."""
 
-    def table(counter: Counter, layer: str) -> dict[str, int]:
-        return {label: counter.get(label, 0) for label in inventory.labels(layer)}
+    KEYS = (("mention_types", "entity_types"), ("mention_kinds", "mention_kinds"),
+            ("event_types", "event_types"), ("argument_roles", "argument_roles"),
+            ("realis", "realis"), ("polarity", "polarity"), ("quote_kinds", "quote_kinds"))
 
-    return {
-        "totals": dict(totals),
-        "mention_types": table(ent_types, "entity_types"),
-        "mention_kinds": table(kinds, "mention_kinds"),
-        "event_types": table(ev_types, "event_types"),
-        "argument_roles": table(roles, "argument_roles"),
-        "realis": table(realis, "realis"),
-        "polarity": table(polarity, "polarity"),
-        "quote_kinds": table(q_kinds, "quote_kinds"),
-    }
+    def __init__(self, inventory: Inventory):
+        self.inventory = inventory
+        self.totals: Counter = Counter()
+        self.counters = {key: Counter() for key, _ in self.KEYS}
+
+    def add(self, ann: AnnotationSet) -> None:
+        t, c = self.totals, self.counters
+        t["documents"] += 1
+        t["entities"] += len(ann.entities)
+        t["mentions"] += len(ann.mentions)
+        t["events"] += len(ann.events)
+        t["arguments"] += sum(len(v.arguments) for v in ann.events)
+        t["quotes"] += len(ann.quotes)
+        c["mention_types"].update(m.type for m in ann.mentions)
+        c["mention_kinds"].update(m.kind for m in ann.mentions)
+        c["event_types"].update(v.type for v in ann.events)
+        c["argument_roles"].update(a.role for v in ann.events for a in v.arguments)
+        c["realis"].update(v.realis for v in ann.events)
+        c["polarity"].update(v.polarity for v in ann.events)
+        c["quote_kinds"].update(q.kind for q in ann.quotes)
+
+    def result(self) -> dict:
+        out = {"totals": dict(self.totals)}
+        for key, layer in self.KEYS:
+            out[key] = {label: self.counters[key].get(label, 0)
+                        for label in self.inventory.labels(layer)}
+        return out
+
+
+def compute_stats(sets: Iterable[AnnotationSet] | dict[str, AnnotationSet],
+                  inventory: Inventory) -> dict:
+    acc = StatsAccumulator(inventory)
+    for ann in (sets.values() if isinstance(sets, dict) else sets):
+        acc.add(ann)
+    return acc.result()
 
 
 def format_stats(stats: dict, version: str) -> str:

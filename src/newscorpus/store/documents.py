@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import Document, sha256_text
@@ -220,3 +221,11 @@ def load_documents(layout: Layout) -> dict[str, Document]:
         doc = Document.from_dict(read_json(path, layout.rel(path)))
         out[doc.id] = doc
     return out
+
+
+def iter_documents(layout: Layout) -> Iterator[Document]:
+    """The document records one at a time, in id order (validate first)."""
+    from newscorpus.store.jsonio import read_json
+
+    for path in sorted(layout.documents.glob("*.json"), key=lambda p: p.stem):
+        yield Document.from_dict(read_json(path, layout.rel(path)))

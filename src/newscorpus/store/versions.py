@@ -17,6 +17,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from packaging.version import InvalidVersion, Version
 
@@ -124,6 +125,16 @@ def load_sets(layout: Layout, version: str) -> dict[str, AnnotationSet]:
         ann = AnnotationSet.from_dict(read_json(path, layout.rel(path)))
         out[ann.document_id] = ann
     return out
+
+
+def iter_sets(layout: Layout, version: str) -> Iterator[AnnotationSet]:
+    """The annotation sets of a version one file at a time, in file-name order
+    (memory does not grow with the corpus). Validate first."""
+    folder = version_dir(layout, version)
+    if not folder.is_dir():
+        raise CorpusError(Problem(layout.rel(folder), "", "file-missing", "no such annotation folder"))
+    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+        yield AnnotationSet.from_dict(read_json(path, layout.rel(path)))
 
 
 def load_folder(folder: Path) -> dict[str, AnnotationSet]:

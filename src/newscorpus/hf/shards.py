@@ -1,0 +1,99 @@
+"""Writing a config's rows as sharded Parquet, streaming: rows are buffered in small
+record batches and appended with ``pyarrow.parquet.ParquetWriter``, so memory does not
+grow with the corpus.
+
+Files are named ``{config}/{split}-{k:05d}-of-{n:05d}.parquet``; a new shard starts
+when the current one holds ``SHARD_BYTES`` of uncompressed Arrow data. The writer
+options are those of ``datasets.Dataset.to_parquet`` (schema with the ``Features``
+metadata, content-defined chunking, page index, per-column options), so a split
+written in one batch is byte-identical to what ``to_parquet`` writes."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+SHARD_BYTES = 256 * 2**20  # uncompressed Arrow bytes per shard, at most (about)
+BATCH_ROWS = {"ner": 2048}  # rows per record batch (row group); documents' configs:
+DEFAULT_BATCH_ROWS = 128    # a document row holds the text, so fewer of them
+
+
+def shard_name(split: str, k: int, n: int) -> str:
+    return f"{split}-{k:05d}-of-{n:05d}.parquet"
+
+
+def open_writer(path: Path, features):
+    """A ``ParquetWriter`` with the options ``Dataset.to_parquet`` uses."""
+    import pyarrow.parquet as pq
+    from datasets import config
+    from datasets.arrow_writer import get_parquet_column_options
+
+    schema = features.arrow_schema
+    return pq.ParquetWriter(
+        str(path), schema=schema, use_content_defined_chunking=config.DEFAULT_CDC_OPTIONS,
+        write_page_index=True, **get_parquet_column_options(features, schema))
+
+
+def close_writer(writer) -> None:
+    from datasets import config
+
+    writer.add_key_value_metadata({"content_defined_chunking": json.dumps(config.DEFAULT_CDC_OPTIONS)})
+    writer.close()
+
+
+class SplitWriter:
+    """The shards of one config and split."""
+
+    def __init__(self, folder: Path, config: str, split: str, features):
+        self.folder, self.config, self.split, self.features = folder, config, split, features
+        self.batch_rows = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
+        self.buffer: list[dict] = []
+        self.parts: list[Path] = []
+        self.writer = None
+        self.shard_bytes = 0
+        self.rows = 0
+        self.nbytes = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.buffer += rows
+        if len(self.buffer) >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        from datasets import Dataset
+
+        table = Dataset.from_list(self.buffer, features=self.features).data.table
+        self.buffer = []
+        if self.writer is not None and self.shard_bytes >= SHARD_BYTES:
+            self._close_shard()
+        if self.writer is None:
+            self._open_shard()
+        self.writer.write_table(table)
+        self.shard_bytes += table.nbytes
+        self.rows += table.num_rows
+        self.nbytes += table.nbytes
+
+    def _open_shard(self) -> None:
+        path = self.folder / self.config / f".{self.split}-{len(self.parts):05d}.part"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = open_writer(path, self.features)
+        self.parts.append(path)
+        self.shard_bytes = 0
+
+    def _close_shard(self) -> None:
+        close_writer(self.writer)
+        self.writer = None
+
+    def close(self) -> list[str]:
+        """Write what is buffered, name the shards ``-of-n``; their relative paths."""
+        self.flush()
+        if self.writer is not None:
+            self._close_shard()
+        names = []
+        for k, part in enumerate(self.parts):
+            name = shard_name(self.split, k, len(self.parts))
+            os.replace(part, part.parent / name)
+            names.append(f"{self.config}/{name}")
+        return names

@@ -2,11 +2,15 @@
 ``datasets.load_dataset`` offline, in a temporary HF_HOME (see conftest)."""
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -262,3 +266,82 @@ def test_publish_refuses_without_token_and_a_draft_build(built, tmp_path):
     result = run_cli("publish", str(tmp_path / "d"), "--repo-id", "a/b", "--dry-run", root=root)
     assert result.returncode == 1 and "publish-draft" in result.stderr
 
+
+# --- publishing for real: the token is read and sent, and never shown -------------------------
+
+SECRET = "hf_newscorpusTestSecret0123456789abcdefXYZ"
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def hub_rejecting_the_token():
+    """A local server standing in for the Hub: it answers every request with HTTP 401 and
+    an error message that quotes the Authorization header it received (as a careless
+    server might). Yields (endpoint, the Authorization headers received)."""
+    received: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            auth = self.headers.get("Authorization", "")
+            received.append(auth)
+            body = json.dumps({"error": f"Invalid credentials in Authorization header: {auth}"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_HEAD = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def publish_for_real(root: Path, out: Path, endpoint: str, offline: str = "0"):
+    """``newscorpus publish`` without --dry-run, with $HF_TOKEN set, against ``endpoint``."""
+    return run_cli("publish", str(out), "--repo-id", "example-org/newscorpus", root=root,
+                   env={"HF_TOKEN": SECRET, "HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": offline})
+
+
+@pytest.mark.parametrize("offline", ["0", "1"], ids=["unreachable-endpoint", "offline-mode"])
+def test_publish_that_cannot_reach_the_hub_is_a_named_error_and_never_shows_the_token(built, offline):
+    root, out, _ = built
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    before = snapshot(out)
+    result = publish_for_real(root, out, endpoint, offline)
+    fails(result, "hub-connection")  # past the token check: the token was read
+    assert "missing-token" not in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert result.stdout == ""  # nothing claims an upload
+    assert "could not create the repository example-org/newscorpus" in result.stderr
+    if offline == "0":
+        assert f"{endpoint}: " in result.stderr  # the endpoint it tried is named
+    assert snapshot(out) == before
+
+
+def test_publish_rejected_by_the_hub_is_a_named_error_and_never_shows_the_token(built, hub_rejecting_the_token):
+    root, out, _ = built
+    endpoint, received = hub_rejecting_the_token
+    result = publish_for_real(root, out, endpoint)
+    assert any(SECRET in auth for auth in received), received  # the token was read and sent
+    fails(result, "hub-api")
+    assert "HTTP 401" in result.stderr and "check that HF_TOKEN has write access" in result.stderr
+    assert "Invalid credentials in Authorization header" in result.stderr  # the Hub's message is shown ...
+    assert SECRET not in result.stdout + result.stderr  # ... without the token it quoted
+    assert result.stdout == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,13 +17,14 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 from helpers import (add_region, add_relation, annotation_path, apply_edits, change_set, document_path,
-                     fails, items_of, load_json, load_set, ok, plan_edits, relabel, relations, run_cli,
-                     snapshot, write_json)
+                     fails, items_of, latest_version, load_json, load_set, ok, plan_edits, relabel,
+                     relations, run_cli, snapshot, write_json)
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
                                     QUOTE_KIND, REALIS, export_tasks, labeling_config)
+from newscorpus.store.diff import diff_sets
 from newscorpus.store.paths import Layout
-from newscorpus.store.versions import annotation_files
+from newscorpus.store.versions import annotation_files, load_sets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 EMOJI_DOC = "900_emoji_spaces"
@@ -151,13 +153,38 @@ def test_export_then_import_without_edits_reproduces_the_version_exactly(gold, v
     assert ok(run_cli("validate", root=gold))
 
 
+def text_changes(stdout: str, header: str) -> set[tuple]:
+    """The changes of a diff printed as text (``format_text``): the header line must be
+    ``header`` with the count of change lines; each line gives (change, document, layer, id)."""
+    lines = stdout.strip().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("diff "))
+    body = [line for line in lines[start + 1:] if re.match(r"(added|removed|changed) ", line)]
+    assert lines[start] == f"{header}: {len(body)} change(s)", stdout
+    found = {tuple(re.match(r"(\w+) +(\S+) (\w+)/(\S+?):", line).groups()) for line in body}
+    assert len(found) == len(body), stdout
+    return found
+
+
+def heads(doc_id: str, changes: set[tuple]) -> set[tuple]:
+    """(change, document, layer, id) of a change set, as ``text_changes`` reads them."""
+    return {(change, doc_id, layer, ident) for layer, ident, change, _ in changes}
+
+
 def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(gold, gold_doc):
+    layout = Layout(gold)
     task = export_draft(gold, gold_doc)[0]
     before = load_json(annotation_path(gold, "draft", gold_doc))
     source = load_set(annotation_path(gold, "draft", gold_doc))
     plan = plan_edits(source, task["data"]["text"], gold)
+    expected = plan["expected"]
+    latest = latest_version(gold)
+    pending = change_set(diff_sets(load_sets(layout, latest), load_sets(layout, "draft")))  # before the import
+    kept = shutil.copytree(layout.draft, gold / "draft-before-import")
     result = apply_edits(task["predictions"][0]["result"], plan)
     path = write_json(gold / "ls-export.json", ls_export([task], [result]))
+    dry = ok(run_cli("labelstudio", "import", str(path), "--dry-run", root=gold))
+    assert text_changes(dry.stdout, "diff exported draft -> import (dry run)") == heads(gold_doc, expected)
+    assert snapshot(layout.draft) == snapshot(kept)  # a dry run writes nothing
     out = ok(run_cli("labelstudio", "import", str(path), "--json", root=gold))
     report = json.loads(out.stdout)
     assert change_set(report["changes"]) == plan["expected"]
@@ -178,8 +205,20 @@ def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(g
     new_entity = next(e for e in after["entities"] if e["id"] == plan["new_entity"])
     assert new_entity["name"] == plan["add"][3] and new_entity["type"] == "LOC"
     ok(run_cli("validate", root=gold))
-    status = ok(run_cli("diff", "latest", "draft", root=gold))
-    assert "change(s)" in status.stdout
+    # the draft now differs from what was exported by exactly the planned changes ...
+    since_export = ok(run_cli("diff", str(kept), "draft", root=gold))
+    assert text_changes(since_export.stdout, f"diff {kept} -> draft") == heads(gold_doc, expected)
+    # ... and from the latest release by what was pending before (the library's diff)
+    # with the planned changes on top
+    touched = {(layer, ident) for layer, ident, _, _ in expected}
+    untouched_pending = {c for c in pending if (c[0], c[1]) not in touched}
+    fresh = {c for c in expected if not any((p[0], p[1]) == (c[0], c[1]) for p in pending)}
+    status = ok(run_cli("diff", "latest", "draft", "--json", root=gold))
+    since_release = change_set(json.loads(status.stdout)["changes"])
+    assert untouched_pending | fresh <= since_release
+    assert {c for c in since_release if (c[0], c[1]) not in touched} == untouched_pending
+    text = ok(run_cli("diff", "latest", "draft", root=gold)).stdout
+    assert text_changes(text, f"diff {latest} -> draft") == heads(gold_doc, since_release)
 
 
 def test_annotator_email_is_recorded_when_the_export_gives_it(gold, gold_doc):

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import REPO, SEED, run_cli
+from helpers import REPO, SEED, annotation_path, load_json, run_cli
 
 TEXT = (REPO / "seeds" / f"{SEED}.txt").read_text(encoding="utf-8")
-GOLD = json.loads((REPO / "annotations" / "releases" / "1.0.0" / f"{SEED}.json").read_text(encoding="utf-8"))
+GOLD = load_json(annotation_path(REPO, "1.0.0"))
 
 
 def test_release_1_0_0_validates_and_reports_stats():

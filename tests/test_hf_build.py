@@ -2,22 +2,25 @@
 ``datasets.load_dataset`` offline, in a temporary HF_HOME (see conftest)."""
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, SEED, copy_repo, run_cli, snapshot
-from newscorpus.hf.features import CONFIGS, features_for
+from helpers import (REPO, SEED, annotation_path, copy_repo, fails, latest_version, load_json, load_set, ok,
+                     run_cli, snapshot, write_json)
+from newscorpus.hf.features import CONFIGS, SHARD, SPLIT_ORDER, features_for
 from newscorpus.hf.rows import decode_bio, select_ner_mentions
 from newscorpus.rules.inventory import load_inventory
-from newscorpus.model import AnnotationSet
 
 
 def load(path: Path, config: str, split: str = "train"):
@@ -26,8 +29,23 @@ def load(path: Path, config: str, split: str = "train"):
     return load_dataset(str(path), config, split=split)
 
 
-def latest(root: Path) -> str:
-    return json.loads((root / "annotations" / "releases.json").read_text(encoding="utf-8"))["releases"][-1]["version"]
+def all_rows(path: Path, config: str) -> list[dict]:
+    """Every row of a config, over all its splits."""
+    from datasets import load_dataset
+
+    return [row for ds in load_dataset(str(path), config).values() for row in ds]
+
+
+def expected_rows(root: Path) -> dict[str, dict[str, int]]:
+    """config -> split -> rows, from the document records: one row per document in the
+    documents, entities, events and quotes configs, one per sentence in ner."""
+    docs = [load_json(p) for p in sorted((root / "corpus" / "documents").glob("*.json"))]
+    out: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
+    for split in SPLIT_ORDER:
+        in_split = [d for d in docs if d["split"] == split]
+        for config in CONFIGS if in_split else ():
+            out[config][split] = sum(len(d["sentences"]) for d in in_split) if config == "ner" else len(in_split)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -40,36 +58,44 @@ def built(tmp_path_factory):
 
 def test_build_prints_summary_and_a_load_line_that_works_as_printed(built):
     root, out, stdout = built
-    assert stdout.splitlines()[0] == f"built annotation version {latest(root)}"
+    expected = expected_rows(root)
+    assert stdout.splitlines()[0] == f"built annotation version {latest_version(root)}"
     for config in CONFIGS:
-        assert re.search(rf"^  {config}\s+train \d+ row\(s\)$", stdout, re.M)
+        detail = ", ".join(f"{split} {n}" for split, n in expected[config].items())
+        assert re.search(rf"^  {config}\s+{detail} row\(s\)$", stdout, re.M), stdout
     assert f"output: {out}" in stdout
     line = stdout.strip().splitlines()[-1]
     assert line.startswith("load it: ")
     command = shlex.split(line[len("load it: "):])
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "num_rows: 1" in result.stdout
+    printed = dict(re.findall(r"(\w+): Dataset\(\{.*?num_rows: (\d+)", result.stdout, re.S))
+    assert {split: int(n) for split, n in printed.items()} == expected["entities"], result.stdout
 
 
 def test_layout_is_what_push_to_hub_writes(built):
-    _, out, _ = built
+    root, out, _ = built
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == ["CITATION.cff", "README.md"] + [f"{c}/train-00000-of-00001.parquet" for c in sorted(CONFIGS)]
+    shards = [f"{config}/{SHARD.format(split=split)}" for config, splits in expected_rows(root).items()
+              for split in splits]
+    assert files == sorted(["CITATION.cff", "README.md", *shards])
 
 
 @pytest.mark.parametrize("config", CONFIGS)
 def test_every_config_loads_with_the_declared_features(built, config):
+    from datasets import load_dataset
+
     root, out, _ = built
-    inventory = load_inventory(root / "annotations" / "releases" / latest(root) / "inventory.json")
-    ds = load(out, config)
-    assert ds.features == features_for(config, inventory)
-    assert ds.num_rows == (52 if config == "ner" else 1)
+    inventory = load_inventory(root / "annotations" / "releases" / latest_version(root) / "inventory.json")
+    splits = load_dataset(str(out), config)
+    for ds in splits.values():
+        assert ds.features == features_for(config, inventory)
+    assert {split: ds.num_rows for split, ds in splits.items()} == expected_rows(root)[config]
 
 
 def test_every_span_in_every_config_matches_the_document_text(built):
-    _, out, _ = built
-    texts = {r["id"]: r["text"] for r in load(out, "documents")}
+    root, out, _ = built
+    texts = {r["id"]: r["text"] for r in all_rows(out, "documents")}
     n = 0
 
     def check(doc, span):
@@ -79,47 +105,56 @@ def test_every_span_in_every_config_matches_the_document_text(built):
         assert texts[doc][span["start"]:span["end"]] == span["text"], span
         n += 1
 
-    doc = texts[SEED]
-    for row in load(out, "documents"):
+    for row in all_rows(out, "documents"):
+        doc = texts[row["id"]]
         for p in row["paragraphs"] + row["sentences"]:
             assert doc[p["start"]:p["end"]].strip() == doc[p["start"]:p["end"]]
-    for row in load(out, "entities"):
+    for row in all_rows(out, "entities"):
         for m in row["mentions"]:
             check(row["document_id"], m)
-    for row in load(out, "events"):
+    for row in all_rows(out, "events"):
         for v in row["events"]:
             check(row["document_id"], v["trigger"])
             for a in v["arguments"]:
                 check(row["document_id"], a)
-    for row in load(out, "quotes"):
+    for row in all_rows(out, "quotes"):
         for q in row["quotes"]:
             for key in ("content", "cue", "speaker"):
                 check(row["document_id"], q[key])
-    for row in load(out, "ner"):
+    tokens = 0
+    for row in all_rows(out, "ner"):
         for tok, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"]):
             check(row["document_id"], {"start": s, "end": e, "text": tok})
         check(row["document_id"], {"start": row["start"], "end": row["end"], "text": row["text"]})
-    assert n > 2000
+        tokens += len(row["tokens"]) + 1
+    # every span of the release was checked: its mentions, triggers, arguments, quotes
+    sets = [load_set(p) for p in sorted(annotation_path(root, latest_version(root), SEED).parent.glob("*.json"))
+            if p.name not in ("MANIFEST.json", "inventory.json")]
+    spans = sum(len(a.mentions) + sum(1 + len(v.arguments) for v in a.events)
+                + sum(1 + (q.cue is not None) + (q.speaker is not None) for q in a.quotes) for a in sets)
+    assert n == spans + tokens and spans > 0
 
 
 def test_ner_tags_decode_back_to_the_mentions_they_came_from(built):
     root, out, _ = built
-    version = latest(root)
-    ann = AnnotationSet.from_dict(json.loads(
-        (root / "annotations" / "releases" / version / f"{SEED}.json").read_text(encoding="utf-8")))
-    ds = load(out, "ner")
-    names = ds.features["ner_tags"].feature.names
+    release = annotation_path(root, latest_version(root), SEED).parent
+    sets = [load_set(p) for p in sorted(release.glob("*.json")) if p.name not in ("MANIFEST.json", "inventory.json")]
+    names = load(out, "ner").features["ner_tags"].feature.names
     decoded = set()
-    for row in ds:
-        decoded |= set(decode_bio(row["token_starts"], row["token_ends"], [names[t] for t in row["ner_tags"]]))
-    kept, nested = select_ner_mentions(ann)
-    expected = {(m.start, m.end, m.type) for m in kept}
+    for row in all_rows(out, "ner"):
+        tags = [names[t] for t in row["ner_tags"]]
+        decoded |= {(row["document_id"], *m) for m in decode_bio(row["token_starts"], row["token_ends"], tags)}
+    expected, nested = set(), 0
+    for ann in sets:
+        kept, dropped = select_ner_mentions(ann)
+        expected |= {(ann.document_id, m.start, m.end, m.type) for m in kept}
+        nested += len(dropped)
     assert decoded <= expected
     missing = expected - decoded
     card = (out / "README.md").read_text(encoding="utf-8")
     assert f"{len(missing)} are dropped for token misalignment" in card or len(missing) == 0
     assert len(decoded) >= 0.95 * len(expected)
-    assert f"In this\nversion {len(decoded)} name mentions are tagged, {len(nested)} nested names" in card
+    assert f"In this\nversion {len(decoded)} name mentions are tagged, {nested} nested names" in card
 
 
 def test_building_twice_gives_byte_identical_files(built, tmp_path):
@@ -159,7 +194,7 @@ def test_citation_is_valid_cff_and_in_step_with_the_release(built):
     for path in (REPO / "CITATION.cff", out / "CITATION.cff"):
         data = load_citation(path)
         assert citation_problems(data, REPO / "schema", str(path)) == []
-        assert data["version"] == latest(root)
+        assert data["version"] == latest_version(root)
     bad = load_citation(REPO / "CITATION.cff")
     del bad["authors"]
     assert [p.check for p in citation_problems(bad, REPO / "schema", "x")] == ["cff-required"]
@@ -167,26 +202,28 @@ def test_citation_is_valid_cff_and_in_step_with_the_release(built):
 
 def test_an_earlier_version_builds_its_own_rows_and_a_change_is_never_served_stale(tmp_path):
     root = copy_repo(tmp_path / "root")
-    first = latest(root)
+    first = latest_version(root)
     out = root / "build" / "dataset"
     assert run_cli("build", root=root).returncode == 0
+    split = load_json(root / "corpus" / "documents" / f"{SEED}.json")["split"]
     probe = ("from datasets import load_dataset; import sys; "
-             "d = load_dataset(sys.argv[1], 'quotes', split='train'); "
-             "f = d.features['quotes'].feature['kind']; print(f.int2str(d[0]['quotes'][0]['kind']))")
+             "d = load_dataset(sys.argv[1], 'quotes', split=sys.argv[2]); "
+             "row = next(r for r in d if r['document_id'] == sys.argv[3]); "
+             "f = d.features['quotes'].feature['kind']; print(f.int2str(row['quotes'][0]['kind']))")
 
     def read_kind():
-        r = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True,
+        r = subprocess.run([sys.executable, "-c", probe, str(out), split, SEED], capture_output=True, text=True,
                            env=dict(os.environ), timeout=300)
         assert r.returncode == 0, r.stderr
         return r.stdout.strip()
 
     before = read_kind()
-    draft = root / "annotations" / "draft" / f"{SEED}.json"
-    data = json.loads(draft.read_text(encoding="utf-8"))
+    draft = annotation_path(root)
+    data = load_json(draft)
     first_quote = min(data["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"]))
     after = "scare" if before != "scare" else "direct"
     first_quote["kind"] = after
-    draft.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(draft, data)
     major, minor, patch = map(int, first.split("."))
     new = f"{major}.{minor}.{patch + 1}"
     r = run_cli("release", new, "-m", "Correct a quote kind.", "--date", "2026-12-01", root=root)
@@ -202,28 +239,23 @@ def test_an_earlier_version_builds_its_own_rows_and_a_change_is_never_served_sta
 
 def test_build_refuses_an_invalid_corpus_and_leaves_no_output(tmp_path):
     root = copy_repo(tmp_path / "root")
-    draft = root / "annotations" / "draft" / f"{SEED}.json"
-    data = json.loads(draft.read_text(encoding="utf-8"))
+    draft = annotation_path(root)
+    data = load_json(draft)
     data["mentions"][0]["text"] += "x"
-    draft.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_json(draft, data)
     before = snapshot(root)
-    result = run_cli("build", root=root)
-    assert result.returncode == 1
-    assert "span-text-mismatch" in result.stderr and "Traceback" not in result.stderr
+    fails(run_cli("build", root=root), "span-text-mismatch")
     assert snapshot(root) == before
     assert not (root / "build").exists()
 
 
-def test_publish_dry_run_lists_files_and_tag_and_never_shows_the_token(built):
+def test_publish_dry_run_lists_files_and_tag(built):
     root, out, _ = built
-    secret = "hf_secretTOKENvalue1234567890"
-    result = run_cli("publish", str(out), "--repo-id", "example-org/newscorpus", "--dry-run", root=root,
-                     env={"HF_TOKEN": secret})
-    assert result.returncode == 0, result.stderr
-    assert secret not in result.stdout + result.stderr
-    assert "would upload 7 file(s) to dataset repository example-org/newscorpus" in result.stdout
-    assert f"would tag the commit as v{latest(root)}" in result.stdout
-    assert "  entities/train-00000-of-00001.parquet" in result.stdout
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    result = ok(run_cli("publish", str(out), "--repo-id", "example-org/newscorpus", "--dry-run", root=root))
+    assert f"would upload {len(files)} file(s) to dataset repository example-org/newscorpus" in result.stdout
+    assert [line[2:] for line in result.stdout.splitlines() if line.startswith("  ")] == files
+    assert f"would tag the commit as v{latest_version(root)}" in result.stdout
 
 
 def test_publish_refuses_without_token_and_a_draft_build(built, tmp_path):
@@ -233,3 +265,83 @@ def test_publish_refuses_without_token_and_a_draft_build(built, tmp_path):
     assert run_cli("build", "--version", "draft", "--output", str(tmp_path / "d"), root=root).returncode == 0
     result = run_cli("publish", str(tmp_path / "d"), "--repo-id", "a/b", "--dry-run", root=root)
     assert result.returncode == 1 and "publish-draft" in result.stderr
+
+
+# --- publishing for real: the token is read and sent, and never shown -------------------------
+
+SECRET = "hf_newscorpusTestSecret0123456789abcdefXYZ"
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def hub_rejecting_the_token():
+    """A local server standing in for the Hub: it answers every request with HTTP 401 and
+    an error message that quotes the Authorization header it received (as a careless
+    server might). Yields (endpoint, the Authorization headers received)."""
+    received: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            auth = self.headers.get("Authorization", "")
+            received.append(auth)
+            body = json.dumps({"error": f"Invalid credentials in Authorization header: {auth}"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_HEAD = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def publish_for_real(root: Path, out: Path, endpoint: str, offline: str = "0"):
+    """``newscorpus publish`` without --dry-run, with $HF_TOKEN set, against ``endpoint``."""
+    return run_cli("publish", str(out), "--repo-id", "example-org/newscorpus", root=root,
+                   env={"HF_TOKEN": SECRET, "HF_ENDPOINT": endpoint, "HF_HUB_OFFLINE": offline})
+
+
+@pytest.mark.parametrize("offline", ["0", "1"], ids=["unreachable-endpoint", "offline-mode"])
+def test_publish_that_cannot_reach_the_hub_is_a_named_error_and_never_shows_the_token(built, offline):
+    root, out, _ = built
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    before = snapshot(out)
+    result = publish_for_real(root, out, endpoint, offline)
+    fails(result, "hub-connection")  # past the token check: the token was read
+    assert "missing-token" not in result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert result.stdout == ""  # nothing claims an upload
+    assert "could not create the repository example-org/newscorpus" in result.stderr
+    if offline == "0":
+        assert f"{endpoint}: " in result.stderr  # the endpoint it tried is named
+    assert snapshot(out) == before
+
+
+def test_publish_rejected_by_the_hub_is_a_named_error_and_never_shows_the_token(built, hub_rejecting_the_token):
+    root, out, _ = built
+    endpoint, received = hub_rejecting_the_token
+    result = publish_for_real(root, out, endpoint)
+    assert any(SECRET in auth for auth in received), received  # the token was read and sent
+    fails(result, "hub-api")
+    assert "HTTP 401" in result.stderr and "check that HF_TOKEN has write access" in result.stderr
+    assert "Invalid credentials in Authorization header" in result.stderr  # the Hub's message is shown ...
+    assert SECRET not in result.stdout + result.stderr  # ... without the token it quoted
+    assert result.stdout == ""

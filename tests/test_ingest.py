@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli, snapshot
+from helpers import run_cli, snapshot
 
 
 def _batch(root, n=3):

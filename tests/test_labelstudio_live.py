@@ -20,10 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from newscorpus.model import AnnotationSet
-from test_labelstudio_offline import (apply_edits, change_set, fails_cleanly, ok, plan_edits,
-                                      prepare_gold)
+from helpers import (annotation_path, apply_edits, change_set, fails, load_json, load_set, ok, plan_edits,
+                     run_cli, snapshot)
 
 pytestmark = pytest.mark.live
 
@@ -113,11 +111,6 @@ def label_studio(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture
-def gold(root) -> Path:
-    return prepare_gold(root)
-
-
 def _client(url: str, token: str):
     from label_studio_sdk import LabelStudio
 
@@ -149,8 +142,8 @@ def test_push_annotate_in_label_studio_pull(label_studio, gold):
     doc_id, task = _doc_and_task(client, project_id, gold)
     assert task.data["newscorpus"]["version"] == "draft"
     prediction = client.predictions.list(task=task.id)[0]
-    before = json.loads((gold / "annotations" / "draft" / f"{doc_id}.json").read_text(encoding="utf-8"))
-    plan = plan_edits(AnnotationSet.from_dict(before), task.data["text"], gold)
+    before = load_json(annotation_path(gold, "draft", doc_id))
+    plan = plan_edits(load_set(annotation_path(gold, "draft", doc_id)), task.data["text"], gold)
     # as an annotator: start from the prediction, change a label, move a boundary, add an
     # entity and a quote speaker, delete a span, submit
     result = apply_edits([dict(r) for r in prediction.result], plan)
@@ -163,7 +156,7 @@ def test_push_annotate_in_label_studio_pull(label_studio, gold):
     report = json.loads(pulled.stdout)
     assert change_set(report["changes"]) == plan["expected"]
     ok(run_cli("validate", root=gold))
-    after = json.loads((gold / "annotations" / "draft" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    after = load_json(annotation_path(gold, "draft", doc_id))
     old = {i["id"]: i for layer in ("entities", "mentions", "events", "quotes") for i in before[layer]}
     changed = {c[1] for c in plan["expected"]}
     for layer in ("entities", "mentions", "events", "quotes"):
@@ -190,13 +183,13 @@ def test_push_updates_only_what_changed_and_never_drops_annotations(label_studio
 
     # nothing annotated yet: a pull has nothing to import and leaves the draft alone
     draft = gold / "annotations" / "draft"
-    before = {p.name: p.read_bytes() for p in draft.glob("*.json")}
+    before = snapshot(draft)
     empty = ok(run_cli("labelstudio", "pull", "--url", url, "--project-title", title, root=gold, env=env))
     assert "nothing to import" in empty.stdout
-    assert {p.name: p.read_bytes() for p in draft.glob("*.json")} == before
+    assert snapshot(draft) == before
 
     client = _client(url, token)
-    project_id = json.loads((gold / ".labelstudio" / "projects.json").read_text())["projects"][-1]["id"]
+    project_id = load_json(gold / ".labelstudio" / "projects.json")["projects"][-1]["id"]
     doc_id, task = _doc_and_task(client, project_id, gold)
     prediction = client.predictions.list(task=task.id)[0]
     result = [dict(r) for r in prediction.result]
@@ -210,7 +203,7 @@ def test_push_updates_only_what_changed_and_never_drops_annotations(label_studio
     # the draft changed, the task has an annotation: a push must not replace it silently
     conflict = run_cli("labelstudio", "push", "--url", url, "--project-title", title, "--version", "draft",
                        root=gold, env=env)
-    fails_cleanly(conflict, "ls-push-conflict")
+    fails(conflict, "ls-push-conflict")
     assert len(list(client.tasks.list(project=project_id))) == 1
     forced = ok(run_cli("labelstudio", "push", "--url", url, "--project-title", title, "--version", "draft",
                         "--force", root=gold, env=env))
@@ -220,8 +213,8 @@ def test_push_updates_only_what_changed_and_never_drops_annotations(label_studio
 
     missing = run_cli("labelstudio", "pull", "--url", url, "--project-title", "no such project",
                       root=gold, env=env)
-    fails_cleanly(missing, "ls-no-project")
+    fails(missing, "ls-no-project")
     wrong = run_cli("labelstudio", "pull", "--url", url, "--project-title", title, root=gold,
                     env={"LABEL_STUDIO_API_KEY": "not-the-token-0123456789"})
-    fails_cleanly(wrong, "ls-api")
+    fails(wrong, "ls-api")
     assert "not-the-token" not in wrong.stdout + wrong.stderr

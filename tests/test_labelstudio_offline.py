@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
-from conftest import run_cli, snapshot
+from helpers import (add_region, add_relation, annotation_path, apply_edits, change_set, document_path,
+                     fails, items_of, latest_version, load_json, load_set, ok, plan_edits, relabel,
+                     relations, run_cli, snapshot, write_json)
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
                                     QUOTE_KIND, REALIS, export_tasks, labeling_config)
-from newscorpus.model import AnnotationSet
+from newscorpus.store.diff import diff_sets
 from newscorpus.store.paths import Layout
-from newscorpus.rules.validation import validate_folder
-from newscorpus.store.versions import annotation_files
+from newscorpus.store.versions import annotation_files, load_sets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 EMOJI_DOC = "900_emoji_spaces"
@@ -31,23 +32,7 @@ ANNOTATOR_ID = 3
 UPDATED = "2026-11-25T10:15:00.123456Z"
 
 
-# --- helpers shared with test_labelstudio_live.py ---------------------------------------------
-
-def prepare_gold(root: Path) -> Path:
-    """Make sure the temporary root has a valid draft: the gold draft when it validates,
-    else the pass-a annotations as a stand-in (the gold is being finalised elsewhere)."""
-    layout = Layout(root)
-    inventory = load_inventory(layout.inventory)
-    docs = {json.loads(p.read_text(encoding="utf-8"))["id"]: json.loads(p.read_text(encoding="utf-8"))
-            for p in layout.documents.glob("*.json")}
-    if not annotation_files(layout.draft) or validate_folder(layout, layout.draft, inventory, docs, "draft"):
-        shutil.rmtree(layout.draft, ignore_errors=True)
-        layout.draft.mkdir(parents=True)
-        for path in sorted((layout.annotations / "passes" / "pass-a").glob("*.json")):
-            shutil.copy(path, layout.draft / path.name)
-    assert not validate_folder(layout, layout.draft, inventory, docs, "draft")
-    return root
-
+# --- helpers of this module (the shared ones are in helpers.py) ------------------------------
 
 def draft_files(root: Path) -> dict[str, bytes]:
     return snapshot(root / "annotations" / "draft")
@@ -55,7 +40,7 @@ def draft_files(root: Path) -> dict[str, bytes]:
 
 def canonical(path: Path) -> dict:
     """An annotation file's content in canonical form, without its version field."""
-    data = AnnotationSet.from_dict(json.loads(path.read_text(encoding="utf-8"))).to_dict()
+    data = load_set(path).to_dict()
     data.pop("version")
     return data
 
@@ -79,130 +64,7 @@ def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, comple
     return out
 
 
-def items_of(result: list[dict], rid: str) -> list[dict]:
-    return [r for r in result if r.get("id") == rid]
-
-
-def relabel(result: list[dict], rid: str, label: str) -> None:
-    for item in items_of(result, rid):
-        if item["type"] == "labels":
-            item["value"]["labels"] = [label]
-
-
-def move(result: list[dict], rid: str, start: int, end: int, text: str) -> None:
-    for item in items_of(result, rid):
-        item["value"].update(start=start, end=end, text=text)
-
-
-def add_region(result: list[dict], rid: str, control: str, label: str, start: int, end: int, text: str,
-               attributes: dict[str, str]) -> None:
-    value = {"start": start, "end": end, "text": text}
-    result.append({"id": rid, "from_name": control, "to_name": "text", "type": "labels", "origin": "manual",
-                   "value": {**value, "labels": [label]}})
-    for name, choice in attributes.items():
-        result.append({"id": rid, "from_name": name, "to_name": "text", "type": "choices", "origin": "manual",
-                       "value": {**value, "choices": [choice]}})
-
-
-def add_relation(result: list[dict], a: str, b: str, label: str | None) -> None:
-    result.append({"from_id": a, "to_id": b, "type": "relation", "direction": "right",
-                   "labels": [label] if label else []})
-
-
-def delete_region(result: list[dict], rid: str) -> None:
-    result[:] = [r for r in result if r.get("id") != rid and rid not in (r.get("from_id"), r.get("to_id"))]
-
-
-def relations(result: list[dict], label: str | None = None) -> list[dict]:
-    return [r for r in result if r.get("type") == "relation" and (label is None or r["labels"] == [label])]
-
-
-def max_id(root: Path, doc_id: str, prefix: str) -> int:
-    """The highest number of an id with this prefix the document ever used."""
-    paths = [root / "annotations" / "draft" / f"{doc_id}.json",
-             *sorted((root / "annotations" / "releases").glob(f"*/{doc_id}.json"))]
-    best = 0
-    for path in paths:
-        if not path.exists():
-            continue
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for layer in ("entities", "mentions", "events", "quotes"):
-            for item in data[layer]:
-                m = re.fullmatch(rf"{prefix}(\d+)", item["id"])
-                if m:
-                    best = max(best, int(m.group(1)))
-    return best
-
-
-def plan_edits(source: AnnotationSet, text: str, root: Path) -> dict:
-    """The five edits of an annotator, chosen so that each stays valid, and the exact
-    diff they must give: (layer, id, change, fields)."""
-    s = source.sorted()
-    count: dict[str, int] = {}
-    for m in s.mentions:
-        count[m.entity] = count.get(m.entity, 0) + 1
-    relabelled = next(m for m in s.mentions if count[m.entity] == 1)
-    new_type = "ORG" if relabelled.type != "ORG" else "PER"
-    moved = next(m for m in s.mentions if m.id != relabelled.id and m.kind == "nominal"
-                 and m.text.lower().startswith("the ") and len(m.text) > 6)
-    covered = [(m.start, m.end) for m in s.mentions]
-    word = next(w for w in re.finditer(r"\b[A-Z][a-z]{3,}\b", text)
-                if all(w.end() <= a or w.start() >= b for a, b in covered))
-    quote = next(q for q in s.quotes if q.speaker is None)
-    speaker = [m for m in s.mentions if m.end <= quote.content.start][-1]
-    deleted = next((v for v in s.events if not v.arguments), s.events[0])
-    new_mention = f"m{max_id(root, source.document_id, 'm') + 1}"
-    new_entity = f"e{max_id(root, source.document_id, 'e') + 1}"
-    return {
-        "relabel": (relabelled.id, new_type), "move": (moved.id, moved.start + 4, moved.end, moved.text[4:]),
-        "add": ("Xq7_b2LmZe", word.start(), word.end(), word.group()), "speaker": (quote.id, speaker.id),
-        "delete": deleted.id,
-        "expected": {
-            ("mentions", relabelled.id, "changed", ("type",)),
-            ("entities", relabelled.entity, "changed", ("type",)),
-            ("mentions", moved.id, "changed", ("start", "text")),
-            ("mentions", new_mention, "added", ()),
-            ("entities", new_entity, "added", ()),
-            ("quotes", quote.id, "changed", ("speaker",)),
-            ("events", deleted.id, "removed", ()),
-        },
-        "new_mention": new_mention, "new_entity": new_entity,
-    }
-
-
-def apply_edits(result: list[dict], plan: dict) -> list[dict]:
-    result = copy.deepcopy(result)
-    relabel(result, *plan["relabel"])
-    move(result, *plan["move"])
-    rid, start, end, text = plan["add"]
-    add_region(result, rid, MENTION, "LOC", start, end, text, {MENTION_KIND: "name"})
-    add_relation(result, *plan["speaker"], "speaker")
-    delete_region(result, plan["delete"])
-    return result
-
-
-def change_set(changes: list[dict]) -> set[tuple]:
-    return {(c["layer"], c["id"], c["change"], tuple(c["fields"])) for c in changes}
-
-
-def fails_cleanly(result, check: str) -> None:
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    assert f": {check}: " in result.stderr or result.stderr.startswith(f"{check}: "), result.stderr
-
-
-def ok(result):
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
 # --- fixtures ------------------------------------------------------------------------------
-
-@pytest.fixture
-def gold(root) -> Path:
-    return prepare_gold(root)
-
 
 @pytest.fixture
 def gold_doc(gold) -> str:
@@ -211,11 +73,6 @@ def gold_doc(gold) -> str:
 
 def export_draft(root: Path, *documents: str) -> list[dict]:
     return export_tasks(Layout(root), "draft", list(documents) or None).tasks
-
-
-def write(path: Path, data) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
 
 
 # --- 1. the labeling interface -----------------------------------------------------------
@@ -256,14 +113,14 @@ def test_every_command_has_help(root):
 def test_export_gives_one_task_per_document_with_every_annotation_as_prediction(gold, gold_doc):
     out = gold / "tasks.json"
     ok(run_cli("labelstudio", "export", "--version", "draft", "--output", str(out), root=gold))
-    tasks = json.loads(out.read_text(encoding="utf-8"))
+    tasks = load_json(out)
     docs = sorted(p.stem for p in (gold / "corpus" / "documents").glob("*.json"))
     assert [t["data"]["document_id"] for t in tasks] == docs
     task = tasks[docs.index(gold_doc)]
-    ann = AnnotationSet.from_dict(json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text()))
+    ann = load_set(annotation_path(gold, "draft", gold_doc))
     block = task["data"]["newscorpus"]
     assert block["document_id"] == gold_doc and block["version"] == "draft"
-    assert task["data"]["text"] == json.loads((gold / "corpus" / "documents" / f"{gold_doc}.json").read_text())["text"]
+    assert task["data"]["text"] == load_json(document_path(gold, gold_doc))["text"]
     result = task["predictions"][0]["result"]
     region_ids = {r["id"] for r in result if r["type"] != "relation"}
     assert {m.id for m in ann.mentions} | {v.id for v in ann.events} | {q.id for q in ann.quotes} <= region_ids
@@ -288,7 +145,7 @@ def test_export_then_import_without_edits_reproduces_the_version_exactly(gold, v
     export = export_tasks(layout, version)
     source_dir = layout.draft if export.version == "draft" else layout.releases / export.version
     expected = {p.stem: canonical(p) for p in annotation_files(source_dir)}
-    path = write(gold / "ls-export.json", ls_export(export.tasks))
+    path = write_json(gold / "ls-export.json", ls_export(export.tasks))
     result = ok(run_cli("labelstudio", "import", str(path), root=gold))
     assert f"diff exported {export.version} -> draft: 0 change(s)" in result.stdout
     got = {p.stem: canonical(p) for p in annotation_files(layout.draft)}
@@ -296,17 +153,42 @@ def test_export_then_import_without_edits_reproduces_the_version_exactly(gold, v
     assert ok(run_cli("validate", root=gold))
 
 
+def text_changes(stdout: str, header: str) -> set[tuple]:
+    """The changes of a diff printed as text (``format_text``): the header line must be
+    ``header`` with the count of change lines; each line gives (change, document, layer, id)."""
+    lines = stdout.strip().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("diff "))
+    body = [line for line in lines[start + 1:] if re.match(r"(added|removed|changed) ", line)]
+    assert lines[start] == f"{header}: {len(body)} change(s)", stdout
+    found = {tuple(re.match(r"(\w+) +(\S+) (\w+)/(\S+?):", line).groups()) for line in body}
+    assert len(found) == len(body), stdout
+    return found
+
+
+def heads(doc_id: str, changes: set[tuple]) -> set[tuple]:
+    """(change, document, layer, id) of a change set, as ``text_changes`` reads them."""
+    return {(change, doc_id, layer, ident) for layer, ident, change, _ in changes}
+
+
 def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(gold, gold_doc):
+    layout = Layout(gold)
     task = export_draft(gold, gold_doc)[0]
-    before = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
-    source = AnnotationSet.from_dict(before)
+    before = load_json(annotation_path(gold, "draft", gold_doc))
+    source = load_set(annotation_path(gold, "draft", gold_doc))
     plan = plan_edits(source, task["data"]["text"], gold)
+    expected = plan["expected"]
+    latest = latest_version(gold)
+    pending = change_set(diff_sets(load_sets(layout, latest), load_sets(layout, "draft")))  # before the import
+    kept = shutil.copytree(layout.draft, gold / "draft-before-import")
     result = apply_edits(task["predictions"][0]["result"], plan)
-    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    path = write_json(gold / "ls-export.json", ls_export([task], [result]))
+    dry = ok(run_cli("labelstudio", "import", str(path), "--dry-run", root=gold))
+    assert text_changes(dry.stdout, "diff exported draft -> import (dry run)") == heads(gold_doc, expected)
+    assert snapshot(layout.draft) == snapshot(kept)  # a dry run writes nothing
     out = ok(run_cli("labelstudio", "import", str(path), "--json", root=gold))
     report = json.loads(out.stdout)
     assert change_set(report["changes"]) == plan["expected"]
-    after = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
+    after = load_json(annotation_path(gold, "draft", gold_doc))
     old = {i["id"]: i for layer in ("entities", "mentions", "events", "quotes") for i in before[layer]}
     changed = {c[1] for c in plan["expected"]}
     for layer in ("entities", "mentions", "events", "quotes"):
@@ -323,8 +205,20 @@ def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(g
     new_entity = next(e for e in after["entities"] if e["id"] == plan["new_entity"])
     assert new_entity["name"] == plan["add"][3] and new_entity["type"] == "LOC"
     ok(run_cli("validate", root=gold))
-    status = ok(run_cli("diff", "latest", "draft", root=gold))
-    assert "change(s)" in status.stdout
+    # the draft now differs from what was exported by exactly the planned changes ...
+    since_export = ok(run_cli("diff", str(kept), "draft", root=gold))
+    assert text_changes(since_export.stdout, f"diff {kept} -> draft") == heads(gold_doc, expected)
+    # ... and from the latest release by what was pending before (the library's diff)
+    # with the planned changes on top
+    touched = {(layer, ident) for layer, ident, _, _ in expected}
+    untouched_pending = {c for c in pending if (c[0], c[1]) not in touched}
+    fresh = {c for c in expected if not any((p[0], p[1]) == (c[0], c[1]) for p in pending)}
+    status = ok(run_cli("diff", "latest", "draft", "--json", root=gold))
+    since_release = change_set(json.loads(status.stdout)["changes"])
+    assert untouched_pending | fresh <= since_release
+    assert {c for c in since_release if (c[0], c[1]) not in touched} == untouched_pending
+    text = ok(run_cli("diff", "latest", "draft", root=gold)).stdout
+    assert text_changes(text, f"diff {latest} -> draft") == heads(gold_doc, since_release)
 
 
 def test_annotator_email_is_recorded_when_the_export_gives_it(gold, gold_doc):
@@ -335,10 +229,10 @@ def test_annotator_email_is_recorded_when_the_export_gives_it(gold, gold_doc):
         if item["from_name"] == POLARITY:
             item["value"]["choices"] = ["negative" if item["value"]["choices"] == ["positive"] else "positive"]
     user = {"id": 9, "email": "annotator@example.org", "first_name": "", "last_name": ""}
-    path = write(gold / "ls-export.json", ls_export([task], [result], completed_by=user))
+    path = write_json(gold / "ls-export.json", ls_export([task], [result], completed_by=user))
     report = json.loads(ok(run_cli("labelstudio", "import", str(path), "--json", root=gold)).stdout)
     assert change_set(report["changes"]) == {("events", rid, "changed", ("polarity",))}
-    after = json.loads((gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))
+    after = load_json(annotation_path(gold, "draft", gold_doc))
     event = next(v for v in after["events"] if v["id"] == rid)
     assert event["provenance"]["annotator"] == "annotator@example.org"
 
@@ -356,7 +250,7 @@ def test_several_annotations_the_most_recently_updated_non_cancelled_one_wins(go
         {**base, "id": 603, "result": [], "was_cancelled": True, "updated_at": "2026-11-25T12:00:00Z"},
     ]
     before = draft_files(gold)
-    path = write(gold / "ls-export.json", exported)
+    path = write_json(gold / "ls-export.json", exported)
     result = ok(run_cli("labelstudio", "import", str(path), root=gold))
     assert "0 change(s)" in result.stdout
     assert "annotation 602" in result.stderr and "ignored annotation 601" in result.stderr
@@ -364,21 +258,20 @@ def test_several_annotations_the_most_recently_updated_non_cancelled_one_wins(go
     assert draft_files(gold) == before
 
     exported[0]["annotations"] = [{**base, "id": 603, "result": [], "was_cancelled": True}]
-    result = ok(run_cli("labelstudio", "import", str(write(path, exported)), root=gold))
+    result = ok(run_cli("labelstudio", "import", str(write_json(path, exported)), root=gold))
     assert "no annotation to import" in result.stderr
     assert draft_files(gold) == before
 
 
 def test_pulling_again_keeps_the_ids_given_to_new_regions(gold, gold_doc):
     task = export_draft(gold, gold_doc)[0]
-    source = AnnotationSet.from_dict(json.loads(
-        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8")))
+    source = load_set(annotation_path(gold, "draft", gold_doc))
     plan = plan_edits(source, task["data"]["text"], gold)
     result = apply_edits(task["predictions"][0]["result"], plan)
-    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    path = write_json(gold / "ls-export.json", ls_export([task], [result]))
     first = json.loads(ok(run_cli("labelstudio", "import", str(path), "--json", root=gold)).stdout)
     assert change_set(first["changes"]) == plan["expected"]
-    draft = gold / "annotations" / "draft" / f"{gold_doc}.json"
+    draft = annotation_path(gold, "draft", gold_doc)
     after_first = draft.read_bytes()
     # the same annotation again: nothing renumbered, nothing changes
     ok(run_cli("labelstudio", "import", str(path), root=gold))
@@ -387,38 +280,37 @@ def test_pulling_again_keeps_the_ids_given_to_new_regions(gold, gold_doc):
     # relabelled; it keeps the id the first import gave it
     result2 = copy.deepcopy(result)
     relabel(result2, plan["add"][0], "ORG")
-    path2 = write(gold / "ls-export-2.json", ls_export([task], [result2], updated_at="2026-11-26T09:00:00Z"))
+    path2 = write_json(gold / "ls-export-2.json", ls_export([task], [result2], updated_at="2026-11-26T09:00:00Z"))
     second = json.loads(ok(run_cli("labelstudio", "import", str(path2), "--json", root=gold)).stdout)
     expected = {c for c in plan["expected"] if c[1] not in (plan["new_mention"], plan["new_entity"])}
     assert change_set(second["changes"]) == expected | {("mentions", plan["new_mention"], "added", ()),
                                                         ("entities", plan["new_entity"], "added", ())}
-    after = AnnotationSet.from_dict(json.loads(draft.read_text(encoding="utf-8")))
+    after = load_set(draft)
     assert after.mention_index()[plan["new_mention"]].type == "ORG"
     assert after.entity_index()[plan["new_entity"]].type == "ORG"
 
 
 def test_draft_edits_made_after_the_export_are_never_overwritten_silently(gold, gold_doc):
     task = export_draft(gold, gold_doc)[0]
-    draft = gold / "annotations" / "draft" / f"{gold_doc}.json"
-    data = json.loads(draft.read_text(encoding="utf-8"))
+    draft = annotation_path(gold, "draft", gold_doc)
+    data = load_json(draft)
     quote = data["quotes"][0]
     quote["kind"] = "scare" if quote["kind"] != "scare" else "direct"  # an edit by hand in the draft
-    write(draft, data)
+    write_json(draft, data)
     before = draft_files(gold)
-    path = write(gold / "ls-export.json", ls_export([task]))
+    path = write_json(gold / "ls-export.json", ls_export([task]))
     out = run_cli("labelstudio", "import", str(path), root=gold)
-    fails_cleanly(out, "ls-draft-changed")
+    fails(out, "ls-draft-changed")
     assert f"quotes/{quote['id']} changed" in out.stderr and "--force" in out.stderr
     assert draft_files(gold) == before
     forced = ok(run_cli("labelstudio", "import", str(path), "--force", root=gold))
     assert "0 change(s)" in forced.stdout
-    assert json.loads(draft.read_text(encoding="utf-8"))["quotes"][0]["kind"] != quote["kind"]
+    assert load_json(draft)["quotes"][0]["kind"] != quote["kind"]
 
 
 def test_coreference_clusters_keep_entity_ids(gold, gold_doc):
     task = export_draft(gold, gold_doc)[0]
-    source = AnnotationSet.from_dict(json.loads(
-        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8"))).sorted()
+    source = load_set(annotation_path(gold, "draft", gold_doc)).sorted()
     by_entity: dict[str, list] = {}
     for m in source.mentions:
         by_entity.setdefault(m.entity, []).append(m)
@@ -441,11 +333,10 @@ def test_coreference_clusters_keep_entity_ids(gold, gold_doc):
     add_region(result, "newRegion01", MENTION, target.type, start, start + len(gap.group()), gap.group(),
                {MENTION_KIND: "nominal"})
     add_relation(result, target.id, "newRegion01", "coref")
-    path = write(gold / "ls-export.json", ls_export([task], [result]))
+    path = write_json(gold / "ls-export.json", ls_export([task], [result]))
     out = ok(run_cli("labelstudio", "import", str(path), "--json", root=gold))
     changes = change_set(json.loads(out.stdout)["changes"])
-    after = AnnotationSet.from_dict(json.loads(
-        (gold / "annotations" / "draft" / f"{gold_doc}.json").read_text(encoding="utf-8")))
+    after = load_set(annotation_path(gold, "draft", gold_doc))
     ents = after.entity_index()
     mentions = after.mention_index()
     new_entity = mentions[big[0].id].entity
@@ -519,11 +410,11 @@ def emoji_root(root) -> Path:
     seed = root / "seeds" / f"{EMOJI_DOC}.txt"
     seed.write_bytes(EMOJI_TEXT.encode("utf-8"))
     ok(run_cli("add-document", str(seed), root=root))
-    doc = json.loads((root / "corpus" / "documents" / f"{EMOJI_DOC}.json").read_text(encoding="utf-8"))
+    doc = load_json(document_path(root, EMOJI_DOC))
     assert doc["text"] == EMOJI_TEXT
-    draft = root / "annotations" / "draft" / f"{EMOJI_DOC}.json"
+    draft = annotation_path(root, "draft", EMOJI_DOC)
     draft.parent.mkdir(parents=True, exist_ok=True)
-    write(draft, _emoji_annotations(doc))
+    write_json(draft, _emoji_annotations(doc))
     ok(run_cli("validate", str(draft), root=root))
     return root
 
@@ -548,12 +439,12 @@ def test_utf16_offsets_are_converted_back_to_code_points(emoji_root):
             shifted += new != (v["start"], v["end"])
             v["start"], v["end"] = new
     assert shifted > 10
-    original = canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json")
-    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    original = canonical(annotation_path(emoji_root, "draft", EMOJI_DOC))
+    path = write_json(emoji_root / "ls-export.json", ls_export([task], [result]))
     out = ok(run_cli("labelstudio", "import", str(path), root=emoji_root))
     assert "0 change(s)" in out.stdout
     assert "UTF-16 code unit offsets" in out.stderr
-    assert canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json") == original
+    assert canonical(annotation_path(emoji_root, "draft", EMOJI_DOC)) == original
 
 
 @pytest.mark.parametrize("utf16", [False, True], ids=["code-points", "utf16"])
@@ -571,11 +462,11 @@ def test_whitespace_collapsed_by_label_studio_is_re_anchored(emoji_root, utf16):
             if utf16:
                 start, end = _utf16(collapsed, start), _utf16(collapsed, end)
             v["start"], v["end"] = start, end
-    original = canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json")
-    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    original = canonical(annotation_path(emoji_root, "draft", EMOJI_DOC))
+    path = write_json(emoji_root / "ls-export.json", ls_export([task], [result]))
     out = ok(run_cli("labelstudio", "import", str(path), root=emoji_root))
     assert "0 change(s)" in out.stdout and "re-anchored" in out.stderr
-    assert canonical(emoji_root / "annotations" / "draft" / f"{EMOJI_DOC}.json") == original
+    assert canonical(annotation_path(emoji_root, "draft", EMOJI_DOC)) == original
 
 
 def test_a_region_that_cannot_be_re_anchored_is_rejected_naming_task_region_and_texts(emoji_root):
@@ -584,9 +475,9 @@ def test_a_region_that_cannot_be_re_anchored_is_rejected_naming_task_region_and_
     for item in items_of(result, "m4"):
         item["value"]["text"] = "China"
     before = draft_files(emoji_root)
-    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    path = write_json(emoji_root / "ls-export.json", ls_export([task], [result]))
     out = run_cli("labelstudio", "import", str(path), root=emoji_root)
-    fails_cleanly(out, "ls-offset-mismatch")
+    fails(out, "ls-offset-mismatch")
     line = next(x for x in out.stderr.splitlines() if "ls-offset-mismatch" in x)
     assert "task 40" in line and "region m4" in line and "'China'" in line and "'Japan'" in line
     assert draft_files(emoji_root) == before
@@ -599,9 +490,9 @@ def test_an_ambiguous_region_is_rejected(emoji_root):
     start = text.index("launched") + 3  # neither 'launch' (ev3) nor 'launched' starts here
     for item in items_of(result, "ev3"):
         item["value"].update(start=start, end=start + 6)
-    path = write(emoji_root / "ls-export.json", ls_export([task], [result]))
+    path = write_json(emoji_root / "ls-export.json", ls_export([task], [result]))
     before = draft_files(emoji_root)
-    fails_cleanly(run_cli("labelstudio", "import", str(path), root=emoji_root), "ls-offset-ambiguous")
+    fails(run_cli("labelstudio", "import", str(path), root=emoji_root), "ls-offset-ambiguous")
     assert draft_files(emoji_root) == before
 
 
@@ -646,7 +537,7 @@ def bad_document(tasks, result, gold):
 
 def bad_text_changed(tasks, result, gold):
     doc_id = tasks[0]["data"]["document_id"]
-    doc = json.loads((gold / "corpus" / "documents" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    doc = load_json(document_path(gold, doc_id))
     seed = gold / doc["source"]["seed_file"]
     seed.write_text(seed.read_text(encoding="utf-8").replace("drill", "drills", 1), encoding="utf-8")
     ok(run_cli("add-document", str(seed), "--id", doc_id, "--replace", root=gold))
@@ -720,17 +611,17 @@ def test_bad_input_is_a_named_error_and_leaves_the_draft_unchanged(gold, gold_do
     tasks = export_draft(gold, gold_doc)
     result = copy.deepcopy(tasks[0]["predictions"][0]["result"])
     mutate(tasks, result, gold)
-    path = write(gold / "ls-export.json", ls_export(tasks, [result]))
+    path = write_json(gold / "ls-export.json", ls_export(tasks, [result]))
     before = draft_files(gold)
     out = run_cli("labelstudio", "import", str(path), root=gold)
-    fails_cleanly(out, check)
+    fails(out, check)
     assert draft_files(gold) == before
 
 
 def test_an_export_of_another_project_is_rejected(gold):
     before = draft_files(gold)
     out = run_cli("labelstudio", "import", str(FIXTURES / "other-project-export.json"), root=gold)
-    fails_cleanly(out, "ls-wrong-interface")
+    fails(out, "ls-wrong-interface")
     assert "another project" in out.stderr
     assert draft_files(gold) == before
 
@@ -741,7 +632,7 @@ def test_an_export_of_another_project_is_rejected(gold):
 ], ids=["not-a-list", "json-min"])
 def test_not_a_label_studio_json_export_is_rejected(gold, content, check):
     before = draft_files(gold)
-    fails_cleanly(run_cli("labelstudio", "import", str(write(gold / "x.json", content)), root=gold), check)
+    fails(run_cli("labelstudio", "import", str(write_json(gold / "x.json", content)), root=gold), check)
     assert draft_files(gold) == before
 
 
@@ -756,17 +647,17 @@ def test_a_truncated_export_is_rejected(gold, gold_doc, where):
     path.write_text(text[:cut], encoding="utf-8")
     before = draft_files(gold)
     out = run_cli("labelstudio", "import", str(path), root=gold)
-    fails_cleanly(out, "json-truncated")
+    fails(out, "json-truncated")
     assert draft_files(gold) == before
 
 
 def test_push_and_pull_need_the_token_and_never_show_it(gold, monkeypatch):
     env = {"LABEL_STUDIO_API_KEY": ""}
     out = run_cli("labelstudio", "pull", "--url", "http://127.0.0.1:9", root=gold, env=env)
-    fails_cleanly(out, "ls-no-token")
+    fails(out, "ls-no-token")
     secret = "s3cret-token-0123456789abcdef"
     out = run_cli("labelstudio", "push", "--url", "http://127.0.0.1:9", root=gold,
                   env={"LABEL_STUDIO_API_KEY": secret})
-    fails_cleanly(out, "ls-connection")
+    fails(out, "ls-connection")
     assert secret not in out.stdout + out.stderr
     assert not (gold / ".labelstudio").exists()

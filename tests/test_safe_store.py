@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, copy_repo, run_cli, snapshot
+from helpers import SEED, copy_repo, run_cli, snapshot
 from newscorpus.model import LAYERS
 from newscorpus.store.transaction import FAULT_STEPS
 

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, run_cli, snapshot
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from helpers import FIXTURES, SEED, annotation_path, fails, load_json, ok, run_cli, snapshot, write_json
 
 
 @pytest.fixture
@@ -22,36 +20,23 @@ def fresh(root) -> Path:
     for name in ("releases.json", "CHANGELOG.md"):
         (ann / name).unlink(missing_ok=True)
     (ann / "draft").mkdir(parents=True)
-    shutil.copy(FIXTURES / "valid_minimal.json", ann / "draft" / f"{SEED}.json")
+    shutil.copy(FIXTURES / "valid_minimal.json", annotation_path(root))
     return root
 
 
 def draft(root: Path) -> dict:
-    return json.loads((root / "annotations" / "draft" / f"{SEED}.json").read_text(encoding="utf-8"))
+    return load_json(annotation_path(root))
 
 
 def write_draft(root: Path, data: dict) -> None:
-    (root / "annotations" / "draft" / f"{SEED}.json").write_text(
-        json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def ok(result):
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
-def fails(result, check: str):
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert check in result.stderr + result.stdout
-    assert "Traceback" not in result.stderr + result.stdout
-    return result
+    write_json(annotation_path(root), data)
 
 
 def test_release_then_diff_end_to_end(fresh):
     ok(run_cli("release", "1.0.0", "-m", "First release.", "--date", "2026-11-24", root=fresh))
     rel = fresh / "annotations" / "releases" / "1.0.0"
     assert sorted(p.name for p in rel.iterdir()) == ["000_ac7a1151f6a5afe0.json", "MANIFEST.json", "inventory.json"]
-    released = json.loads((rel / f"{SEED}.json").read_text(encoding="utf-8"))
+    released = load_json(rel / f"{SEED}.json")
     assert released["version"] == "1.0.0"
     assert {m["provenance"]["introduced_in"] for m in released["mentions"]} == {"1.0.0"}
     assert 'version: "1.0.0"' in (fresh / "CITATION.cff").read_text(encoding="utf-8")
@@ -91,9 +76,9 @@ def test_release_then_diff_end_to_end(fresh):
     assert text.splitlines()[0] == "diff 1.0.0 -> 1.1.0: 4 change(s)"
 
     # 1.0.0 is still loadable exactly as released; provenance records the change
-    old = json.loads((fresh / "annotations" / "releases" / "1.0.0" / f"{SEED}.json").read_text(encoding="utf-8"))
+    old = load_json(annotation_path(fresh, "1.0.0"))
     assert old == released
-    new = json.loads((fresh / "annotations" / "releases" / "1.1.0" / f"{SEED}.json").read_text(encoding="utf-8"))
+    new = load_json(annotation_path(fresh, "1.1.0"))
     q1 = new["quotes"][0]["provenance"]
     assert (q1["introduced_in"], q1["changed_in"]) == ("1.0.0", "1.1.0")
     m1 = next(m for m in new["mentions"] if m["id"] == "m1")["provenance"]
@@ -107,10 +92,10 @@ def test_release_then_diff_end_to_end(fresh):
 
 def test_edited_release_is_detected(fresh):
     ok(run_cli("release", "1.0.0", "-m", "First.", "--date", "2026-11-24", root=fresh))
-    path = fresh / "annotations" / "releases" / "1.0.0" / f"{SEED}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    path = annotation_path(fresh, "1.0.0")
+    data = load_json(path)
     data["quotes"][0]["kind"] = "direct"  # still schema-valid: only the checksum tells
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(path, data)
     before = snapshot(fresh)
     result = run_cli("validate", root=fresh)
     assert result.returncode == 1

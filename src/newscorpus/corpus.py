@@ -170,6 +170,12 @@ def init_draft(layout: Layout, source: str, force: bool = False) -> list[Path]:
         return _versions.init_draft(layout, source, force)
 
 
+def start_draft(layout: Layout, doc_ids: list[str] | None = None) -> list[Path]:
+    """Empty draft annotation files for new documents (the others are left alone)."""
+    with session(layout, "draft start"):
+        return _versions.start_draft(layout, doc_ids)
+
+
 def release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
     """Check the arguments, validate the repository, then freeze the draft."""
     _versions.check_release_args(version, message, date)

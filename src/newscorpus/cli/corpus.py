@@ -74,6 +74,15 @@ def cmd_draft_init(args, layout: Layout) -> int:
     return 0
 
 
+def cmd_draft_start(args, layout: Layout) -> int:
+    paths = corpus.start_draft(layout, args.documents)
+    for path in paths:
+        out(f"wrote {layout.rel(path)}")
+    if not paths:
+        out("every document already has a draft annotation file")
+    return 0
+
+
 def cmd_draft_status(args, layout: Layout) -> int:
     from newscorpus.store.versions import latest_release
 
@@ -158,6 +167,11 @@ def register(sub, command) -> None:
     d.add_argument("--from", dest="source", default="latest", help="release, 'latest' (default) or 'empty'")
     d.add_argument("--force", action="store_true", help="replace a draft that already has files")
     d.set_defaults(func=cmd_draft_init)
+    d = dsub.add_parser("start", help="Start empty draft annotation files for new documents.",
+                        description="Start an empty draft annotation file for each named document "
+                                    "(default: every document without one); other files are kept.")
+    d.add_argument("documents", nargs="*", help="document ids (default: all without a draft file)")
+    d.set_defaults(func=cmd_draft_start)
     d = dsub.add_parser("status", help="Diff the draft against the latest release.",
                         description="Diff the draft against the latest release.")
     d.add_argument("--json", action="store_true", help="print JSON")

@@ -56,16 +56,17 @@ class SplitWriter:
 
     def add(self, rows: list[dict]) -> None:
         self.buffer += rows
-        if len(self.buffer) >= self.batch_rows:
+        while len(self.buffer) >= self.batch_rows:
             self.flush()
 
     def flush(self) -> None:
+        """Write the first ``batch_rows`` buffered rows as one record batch."""
         if not self.buffer:
             return
         from datasets import Dataset
 
-        table = Dataset.from_list(self.buffer, features=self.features).data.table
-        self.buffer = []
+        batch, self.buffer = self.buffer[:self.batch_rows], self.buffer[self.batch_rows:]
+        table = Dataset.from_list(batch, features=self.features).data.table
         if self.writer is not None and self.shard_bytes >= SHARD_BYTES:
             self._close_shard()
         if self.writer is None:
@@ -88,7 +89,8 @@ class SplitWriter:
 
     def close(self) -> list[str]:
         """Write what is buffered, name the shards ``-of-n``; their relative paths."""
-        self.flush()
+        while self.buffer:
+            self.flush()
         if self.writer is not None:
             self._close_shard()
         names = []

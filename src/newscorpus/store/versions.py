@@ -200,6 +200,27 @@ def init_draft(layout: Layout, from_version: str, force: bool = False) -> list[P
     return [layout.draft / f"{d}.json" for d in sorted(sets)]
 
 
+def start_draft(layout: Layout, doc_ids: list[str] | None = None) -> list[Path]:
+    """Start an empty draft annotation file for each named document (default: every
+    document that has none yet); existing draft files are never touched."""
+    from newscorpus.store.documents import iter_documents
+
+    have = {p.stem for p in annotation_files(layout.draft)}
+    docs = {d.id: d.text_sha256 for d in iter_documents(layout)}
+    wanted = list(doc_ids) if doc_ids else sorted(set(docs) - have)
+    problems = [Problem(layout.rel(layout.documents), "", "unknown-document",
+                        "no such document in the corpus", d) for d in wanted if d not in docs]
+    problems += [Problem(layout.rel(layout.draft / f"{d}.json"), "", "draft-exists",
+                         "this document already has a draft annotation file", d)
+                 for d in wanted if d in have]
+    if problems:
+        raise CorpusError(problems)
+    txn = Transaction(layout)
+    _stage_draft(txn, layout, {d: AnnotationSet(d, docs[d], DRAFT) for d in wanted})
+    txn.commit()
+    return [layout.draft / f"{d}.json" for d in wanted]
+
+
 def _bump_problems(layout: Layout, version: Version, last: Release | None,
                    draft: dict[str, AnnotationSet], previous: dict[str, AnnotationSet]) -> list[Problem]:
     shown = layout.rel(layout.release_index)

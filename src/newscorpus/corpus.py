@@ -86,7 +86,9 @@ def load_checked(layout: Layout, version: str | None
     inventory = load_inventory(_versions.inventory_path(layout, version))
     missing = sorted(set(sets) - set(docs))
     if missing:
-        raise CorpusError(f"annotations for unknown documents: {', '.join(missing)}")
+        folder = layout.rel(_versions.version_dir(layout, version))
+        raise CorpusError([Problem(folder, "", "unknown-document", "no document with this id in corpus/documents",
+                                   doc_id) for doc_id in missing])
     return version, docs, sets, inventory
 
 

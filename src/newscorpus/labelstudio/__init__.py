@@ -86,6 +86,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import read_json, write_json
 from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event,
@@ -603,7 +604,7 @@ class _TaskReader:
         self.allowed = _choices_of(inventory)
 
     def problem(self, ptr: str, check: str, message: str, text: str | None = None) -> None:
-        self.problems.append(Problem(self.shown, ptr, check, f"{self.where}: {message}", text))
+        self.problems.append(Problem(self.shown, ptr, registered(check), f"{self.where}: {message}", text))
 
     # -- regions
 

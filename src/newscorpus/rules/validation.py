@@ -40,6 +40,7 @@ from typing import Any, Iterable
 from jsonschema import Draft202012Validator
 
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import sha256_text
@@ -60,21 +61,25 @@ def _short(value: Any) -> str | None:
     return str(value)
 
 
+def _cut(message: str) -> str:
+    return message[:197] + "..." if len(message) > 200 else message
+
+
 def schema_problems(data: Any, schema: dict, shown: str) -> list[Problem]:
+    """schema-<keyword> for each failing keyword; unknown-label for a label field."""
     validator = Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         path = list(error.absolute_path)
-        check = f"schema-{error.validator}"
-        message = error.message
+        ptr, text = pointer(path), _short(error.instance)
         if error.validator == "enum" and path and str(path[-1]) in LABEL_FIELDS:
-            check = "unknown-label"
-            message = f"{path[-1]} is not in the label inventory"
-        elif error.validator == "type":
+            problems.append(Problem(shown, ptr, "unknown-label", _cut(f"{path[-1]} is not in the label inventory"),
+                                    text))
+            continue
+        message = error.message
+        if error.validator == "type":
             message = f"expected {error.validator_value}, found {type(error.instance).__name__}"
-        if len(message) > 200:
-            message = message[:197] + "..."
-        problems.append(Problem(shown, pointer(path), check, message, _short(error.instance)))
+        problems.append(Problem(shown, ptr, registered(f"schema-{error.validator}"), _cut(message), text))
     return problems
 
 

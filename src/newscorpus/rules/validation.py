@@ -326,6 +326,21 @@ def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]
     return problems
 
 
+def check_document_records(layout: Layout, inventory: Inventory) -> tuple[dict[str, dict], list[Problem]]:
+    """The problems of every document record in corpus/documents, and the records
+    that annotations can be checked against (an id and a text), by id."""
+    problems: list[Problem] = []
+    documents: dict[str, dict] = {}
+    for path in sorted(layout.documents.glob("*.json")):
+        data = _load(path, layout, problems)
+        if data is None:
+            continue
+        problems += check_document(data, layout.rel(path), inventory, layout, path.stem)
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
+            documents[data["id"]] = data
+    return documents, problems
+
+
 def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
                     documents: dict[str, dict], expected_version: str | None) -> list[Problem]:
     from newscorpus.store.versions import annotation_files
@@ -350,17 +365,8 @@ def validate_repository(layout: Layout, include_passes: bool = True) -> list[Pro
     except CorpusError as exc:
         return exc.problems
     problems = check_generated_files(layout, inventory)
-
-    documents: dict[str, dict] = {}
-    for path in sorted(layout.documents.glob("*.json")):
-        data = _load(path, layout, problems)
-        if data is None:
-            continue
-        doc_problems = check_document(data, layout.rel(path), inventory, layout, path.stem)
-        problems += doc_problems
-        if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
-            documents[data["id"]] = data
-
+    documents, found = check_document_records(layout, inventory)
+    problems += found
     problems += validate_folder(layout, layout.draft, inventory, documents, "draft")
 
     try:
@@ -403,13 +409,7 @@ def _ptr_key(ptr: str) -> tuple:
 def validate_file(layout: Layout, path: Path) -> list[Problem]:
     """Validate one annotation file (anywhere) against the current inventory and corpus."""
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    documents = {}
-    for doc_path in sorted(layout.documents.glob("*.json")):
-        try:
-            data = read_json(doc_path)
-            documents[data["id"]] = data
-        except (CorpusError, KeyError, TypeError):
-            continue
+    documents, _ = check_document_records(layout, inventory)  # a record's own problems: validate
     problems: list[Problem] = []
     data = _load(Path(path), layout, problems)
     if data is not None:

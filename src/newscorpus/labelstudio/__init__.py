@@ -42,36 +42,9 @@ Several annotations on one task: the most recently updated annotation that was n
 cancelled (skipped) wins; the others are reported and ignored. A task with no such
 annotation has nothing to import.
 
-Named checks of the import (besides the validator's own checks, which run on the
-result before anything is written):
-
-=========================  ==========================================================
-json-syntax/json-truncated the export file is not complete JSON
-ls-format                  not a Label Studio JSON export (a list of tasks with data
-                           and annotations), or a malformed result item
-ls-wrong-interface         a task or result not made with the generated interface
-                           (another project, another labeling config, another
-                           inventory)
-ls-unknown-document        a task for a document that is not in the corpus
-ls-duplicate-document      two tasks for the same document
-ls-text-changed            the document text changed since the task was exported
-ls-unknown-label           a label, attribute value or relation label outside the
-                           inventory
-ls-missing-label           a region without exactly one label
-ls-missing-attribute       a mention kind, realis, polarity or quote kind missing,
-                           given twice, or given to the wrong kind of region
-ls-region-conflict         one region labelled in two layers
-ls-dangling-relation       a relation to a region that does not exist
-ls-relation-invalid        a relation between regions it cannot link, a role relation
-                           without a role, or a second cue or speaker for one quote
-ls-orphan-cue              a cue region that no quote links to
-ls-offset-mismatch         a region whose text cannot be found at its offsets (nor
-                           as UTF-16 offsets, nor with collapsed whitespace nearby)
-ls-offset-ambiguous        a region whose text matches at several places nearby
-ls-entity-type-conflict    mentions of different types linked into one entity
-ls-draft-changed           the draft has changes of its own since the export (not from
-                           Label Studio) that the import would overwrite (``--force``)
-=========================  ==========================================================
+Named checks of the import: the rows of ``newscorpus.rules.checks`` with scope
+``labelstudio`` (docs/checks.md), and every annotation-file check of the validator,
+which runs on the result before anything is written.
 """
 from __future__ import annotations
 

@@ -153,8 +153,7 @@ CHECKS: tuple[Check, ...] = (
        "the annotations were made on another text than the document's current text "
        "(document sha256 {sha256 prefix}...); re-anchor them before use"),
     _c("unknown-document", "file", "annotations for a document that is not in corpus/documents",
-       "no document with this id in corpus/documents",
-       "annotations for unknown documents: {document ids}"),
+       "no document with this id in corpus/documents"),
     # --- the repository ------------------------------------------------------------------
     _c("file-missing", "repository", "a file that is needed does not exist (a file given to validate, "
        "a release's inventory snapshot, a seed, an annotation folder, CITATION.cff)",
@@ -244,19 +243,19 @@ CHECKS: tuple[Check, ...] = (
        "task {task} was not exported by 'newscorpus labelstudio' (no data.newscorpus block of format "
        "{format}): an export from another project or labeling interface?",
        "{where}: exported with another label inventory (sha256 {old}..., now {new}...): push the tasks "
-       "again with the current inventory",
+       "again",
        "result for control {control} on {object}: not a control of the generated labeling interface "
        "(export from another project or interface?)",
        "control {control} gives results of type {expected}, found {type}",
        "project {project} ({title}) does not use the labeling interface generated from "
-       "schema/inventory.json: another project, or the inventory changed; push again to update it"),
+       "schema/inventory.json: another project, or the inventory changed since the push"),
     _c("ls-unknown-document", "labelstudio", "a task for a document that is not in the corpus",
        "task {task}: no document with this id in corpus/documents"),
     _c("ls-duplicate-document", "labelstudio", "two tasks for the same document",
        "{where}: the export has a second task for this document (first: task {task})"),
     _c("ls-text-changed", "labelstudio", "the document text changed since the task was exported",
        "{where}: the document text changed since the task was exported (corpus text sha256 {new}..., "
-       "task {old}...): push the document again and annotate it there"),
+       "task {old}...); its offsets mean nothing on the new text: export and annotate again"),
     _c("ls-unknown-label", "labelstudio", "a label, attribute value or relation label outside the inventory",
        "region {region}: label not in the {control} labels of the inventory ({labels})",
        "region {region}: {control} value not in the inventory ({values})",
@@ -296,12 +295,12 @@ CHECKS: tuple[Check, ...] = (
        "Label Studio) that the import would overwrite (--force replaces them)",
        "{where}: the draft file cannot be read, so its own changes cannot be checked; {hint}",
        "{where}: the draft has {count} change(s) against the exported {version} that are not in Label "
-       "Studio and would be lost ({changes}); {hint}"),
+       "Studio and would be lost ({changes}{, ...}); {hint}"),
     _c("ls-no-token", "labelstudio", "no Label Studio access token in the environment",
        "set {variable} to your Label Studio access token (Account & Settings in Label Studio); it is "
        "read from the environment only"),
     _c("ls-connection", "labelstudio", "the Label Studio server cannot be reached",
-       "{action}: cannot reach Label Studio ({error}); is it running? (label-studio start)"),
+       "{action}: cannot reach Label Studio ({error type}: {error}); is it running? (label-studio start)"),
     _c("ls-api", "labelstudio", "the Label Studio API answered with an error",
        "{action} failed: HTTP {status}{hint}"),
     _c("ls-no-project", "labelstudio", "pull from a project title that no project has",
@@ -355,8 +354,7 @@ def _cell(text: str) -> str:
 
 
 def checks_markdown() -> str:
-    out = [f"{len(CHECKS)} checks, generated from `src/newscorpus/rules/checks.py`. Every problem is one "
-           "line: `file: location: check: message: 'offending text'`. In a message template, "
+    out = [f"{len(CHECKS)} checks, generated from `src/newscorpus/rules/checks.py`. In a message template, "
            "`{...}` stands for the part that varies. Level `error`: the command exits with status 1."]
     for scope, (title, about) in SCOPES.items():
         rows = [c for c in CHECKS if c.scope == scope]

@@ -49,8 +49,7 @@ def schema_problems(data: Any, schema: dict, shown: str) -> list[Problem]:
         path = list(error.absolute_path)
         ptr, text = pointer(path), _short(error.instance)
         if error.validator == "enum" and path and str(path[-1]) in LABEL_FIELDS:
-            problems.append(Problem(shown, ptr, "unknown-label", _cut(f"{path[-1]} is not in the label inventory"),
-                                    text))
+            problems.append(Problem(shown, ptr, "unknown-label", f"{path[-1]} is not in the label inventory", text))
             continue
         message = error.message
         if error.validator == "type":

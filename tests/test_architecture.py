@@ -47,7 +47,6 @@ LONG_FUNCTIONS_WITH_REASON: dict[str, str] = {
     "labelstudio/__init__.py:push": "to be split",
     "labelstudio/__init__.py:read_regions": "to be split",
     "labelstudio/__init__.py:read_relations": "to be split",
-    "rules/validation.py:check_annotation": "to be split into named checks",
 }
 
 

@@ -16,11 +16,12 @@ from newscorpus.model import AnnotationSet, Document
 from newscorpus.rules.guidelines import render_guidelines
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.rules.schema import annotation_schema, check_metaschema, document_schema
-from newscorpus.rules.validation import schema_problems, validate_file, validate_folder, validate_repository
+from newscorpus.rules.validation import (check_document_records, schema_problems, validate_file,
+                                         validate_folder, validate_repository)
 from newscorpus.store import documents as _documents
 from newscorpus.store import versions as _versions
 from newscorpus.store.diff import diff_sets
-from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
+from newscorpus.store.jsonio import atomic_write_text, dumps, write_json
 from newscorpus.store.ingest import add_many
 from newscorpus.store.lock import repository_lock
 from newscorpus.store.paths import Layout
@@ -68,13 +69,10 @@ def load_version(layout: Layout, name: str) -> tuple[str, dict[str, AnnotationSe
     """A version name (release, 'latest', 'draft') or a folder of annotation files,
     validated, as (resolved name, annotation sets by document id)."""
     if is_folder_name(name):
+        # the folder's files, and the document records they are checked against
         inventory = current_inventory(layout)
-        docs = {}
-        for p in sorted(layout.documents.glob("*.json")):
-            d = read_json(p, layout.rel(p))
-            docs[d["id"]] = d
-        problems = validate_folder(layout, Path(name), inventory, docs, None)
-        problems = [p for p in problems if p.check != "version-mismatch"]
+        docs, problems = check_document_records(layout, inventory)
+        problems += validate_folder(layout, Path(name), inventory, docs, None)
         if problems:
             raise CorpusError(problems)
         return name, _versions.load_folder(Path(name))
@@ -101,7 +99,9 @@ def load_checked(layout: Layout, version: str | None
     inventory = load_inventory(_versions.inventory_path(layout, version))
     missing = sorted(set(sets) - set(docs))
     if missing:
-        raise CorpusError(f"annotations for unknown documents: {', '.join(missing)}")
+        folder = layout.rel(_versions.version_dir(layout, version))
+        raise CorpusError([Problem(folder, "", "unknown-document", "no document with this id in corpus/documents",
+                                   doc_id) for doc_id in missing])
     return version, docs, sets, inventory
 
 

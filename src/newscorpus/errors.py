@@ -10,7 +10,7 @@ class Problem:
 
     file: str
     location: str  # a JSON pointer ("/mentions/3/text") or "line L, column C"
-    check: str  # the named check, e.g. "span-text-mismatch"
+    check: str  # the named check, a row of newscorpus.rules.checks, e.g. "span-text-mismatch"
     message: str
     text: str | None = None  # the offending text, when there is one
 
@@ -30,13 +30,15 @@ class Problem:
 
 
 class CorpusError(Exception):
-    """An error the user must fix; carries one or more problems. The CLI prints
-    them and exits with status 1 (never a traceback)."""
+    """An error the user must fix; carries one or more problems, each with its named
+    check (a row of ``newscorpus.rules.checks``). The CLI prints them and exits with
+    status 1 (never a traceback)."""
 
-    def __init__(self, problems: list[Problem] | Problem | str):
-        if isinstance(problems, str):
-            problems = [Problem("", "", "error", problems)]
-        elif isinstance(problems, Problem):
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
             problems = [problems]
-        self.problems = list(problems)
+        problems = list(problems)
+        if not problems or not all(isinstance(p, Problem) for p in problems):
+            raise TypeError("CorpusError needs one or more Problem objects, each with a named check")
+        self.problems = problems
         super().__init__("\n".join(p.format() for p in self.problems))

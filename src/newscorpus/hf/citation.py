@@ -12,6 +12,7 @@ from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
 
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.rules.checks import registered
 from newscorpus.rules.validation import pointer
 
 CFF_SCHEMA = "citation-file-format-1.2.0.schema.json"
@@ -34,7 +35,7 @@ def citation_problems(data, schema_dir: Path, shown: str) -> list[Problem]:
     schema = json.loads((schema_dir / "vendor" / CFF_SCHEMA).read_text(encoding="utf-8"))
     cls = validator_for(schema)
     validator = cls(schema, format_checker=FormatChecker())
-    return [Problem(shown, pointer(e.absolute_path), f"cff-{e.validator}", e.message[:200])
+    return [Problem(shown, pointer(e.absolute_path), registered(f"cff-{e.validator}"), e.message[:200])
             for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
 
 

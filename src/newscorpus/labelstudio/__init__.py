@@ -42,36 +42,9 @@ Several annotations on one task: the most recently updated annotation that was n
 cancelled (skipped) wins; the others are reported and ignored. A task with no such
 annotation has nothing to import.
 
-Named checks of the import (besides the validator's own checks, which run on the
-result before anything is written):
-
-=========================  ==========================================================
-json-syntax/json-truncated the export file is not complete JSON
-ls-format                  not a Label Studio JSON export (a list of tasks with data
-                           and annotations), or a malformed result item
-ls-wrong-interface         a task or result not made with the generated interface
-                           (another project, another labeling config, another
-                           inventory)
-ls-unknown-document        a task for a document that is not in the corpus
-ls-duplicate-document      two tasks for the same document
-ls-text-changed            the document text changed since the task was exported
-ls-unknown-label           a label, attribute value or relation label outside the
-                           inventory
-ls-missing-label           a region without exactly one label
-ls-missing-attribute       a mention kind, realis, polarity or quote kind missing,
-                           given twice, or given to the wrong kind of region
-ls-region-conflict         one region labelled in two layers
-ls-dangling-relation       a relation to a region that does not exist
-ls-relation-invalid        a relation between regions it cannot link, a role relation
-                           without a role, or a second cue or speaker for one quote
-ls-orphan-cue              a cue region that no quote links to
-ls-offset-mismatch         a region whose text cannot be found at its offsets (nor
-                           as UTF-16 offsets, nor with collapsed whitespace nearby)
-ls-offset-ambiguous        a region whose text matches at several places nearby
-ls-entity-type-conflict    mentions of different types linked into one entity
-ls-draft-changed           the draft has changes of its own since the export (not from
-                           Label Studio) that the import would overwrite (``--force``)
-=========================  ==========================================================
+Named checks of the import: the rows of ``newscorpus.rules.checks`` with scope
+``labelstudio`` (docs/checks.md), and every annotation-file check of the validator,
+which runs on the result before anything is written.
 """
 from __future__ import annotations
 
@@ -86,6 +59,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import read_json, write_json
 from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event,
@@ -603,7 +577,7 @@ class _TaskReader:
         self.allowed = _choices_of(inventory)
 
     def problem(self, ptr: str, check: str, message: str, text: str | None = None) -> None:
-        self.problems.append(Problem(self.shown, ptr, check, f"{self.where}: {message}", text))
+        self.problems.append(Problem(self.shown, ptr, registered(check), f"{self.where}: {message}", text))
 
     # -- regions
 

@@ -42,11 +42,17 @@ def inventory_markdown(inventory: Inventory) -> str:
     return "\n".join(out)
 
 
-def render_guidelines(current: str, inventory: Inventory) -> str:
-    """``current`` with the generated block replaced (appended if the markers are missing)."""
-    block = f"{BEGIN}\n{inventory_markdown(inventory)}\n{END}"
-    if BEGIN in current and END in current:
-        head, _, rest = current.partition(BEGIN)
-        _, _, tail = rest.partition(END)
+def replace_block(current: str, begin: str, end: str, body: str) -> str:
+    """``current`` with the text between the markers ``begin`` and ``end`` replaced by
+    ``body`` (the block appended if the markers are missing)."""
+    block = f"{begin}\n{body}\n{end}"
+    if begin in current and end in current:
+        head, _, rest = current.partition(begin)
+        _, _, tail = rest.partition(end)
         return head + block + tail
     return current.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def render_guidelines(current: str, inventory: Inventory) -> str:
+    """``current`` with the generated block replaced (appended if the markers are missing)."""
+    return replace_block(current, BEGIN, END, inventory_markdown(inventory))

@@ -1,45 +1,22 @@
 """The validator: the JSON Schema first (with ``jsonschema``), then named semantic checks.
 
 Every problem is reported, one per line: file, JSON pointer, check name, message and
-the offending text. The checks, by name:
-
-=========================  ==========================================================
-json-syntax                the file is not valid JSON (line and column given)
-json-truncated             the file ends before the JSON is complete
-schema-<keyword>           the JSON Schema's rule <keyword> fails (type, required, ...)
-unknown-label              a label, kind, role, realis or polarity not in the inventory
-offset-out-of-range        a span's offsets fall outside the document text
-span-empty-or-inverted     a span with start >= end
-span-text-mismatch         a span's text differs from text[start:end]
-span-whitespace            a span starts or ends with whitespace
-duplicate-id               an id used twice in one annotation file
-dangling-reference         a reference to an id that does not exist
-reference-wrong-kind       a reference to an id of the wrong kind of object
-entity-type-mismatch       a mention's type differs from its entity's type
-orphan-entity              an entity no mention refers to
-role-not-allowed           an argument role the event type does not allow
-text-hash-mismatch         annotations made on another text than the document's
-unknown-document           an annotation file for a document not in the corpus
-document-file-name         a file name that is not <document id>.json
-version-mismatch           the file's version field disagrees with its folder
-document-hash-mismatch     a document record's text_sha256 differs from its text
-seed-mismatch              a document's text differs from its seed file
-structure-span             a paragraph or sentence span out of order or out of range
-release-modified           a released file was edited, added or removed
-release-unlisted           a release folder that the release index does not list
-schema-out-of-date         schema/*.schema.json differ from what the inventory gives
-guidelines-out-of-date     the generated tables in docs/guidelines.md are stale
-=========================  ==========================================================
+the offending text. Each check is a row of ``newscorpus.rules.checks`` (scopes ``file``
+and ``repository``), documented in docs/checks.md. ``check_annotation`` runs the
+checks of one annotation file, each group in its own function below; ``check_document``
+those of a document record; ``validate_repository`` everything.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
 
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import sha256_text
@@ -60,22 +37,31 @@ def _short(value: Any) -> str | None:
     return str(value)
 
 
+def _cut(message: str) -> str:
+    return message[:197] + "..." if len(message) > 200 else message
+
+
 def schema_problems(data: Any, schema: dict, shown: str) -> list[Problem]:
+    """schema-<keyword> for each failing keyword; unknown-label for a label field."""
     validator = Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         path = list(error.absolute_path)
-        check = f"schema-{error.validator}"
-        message = error.message
+        ptr, text = pointer(path), _short(error.instance)
         if error.validator == "enum" and path and str(path[-1]) in LABEL_FIELDS:
-            check = "unknown-label"
-            message = f"{path[-1]} is not in the label inventory"
-        elif error.validator == "type":
+            problems.append(Problem(shown, ptr, "unknown-label", f"{path[-1]} is not in the label inventory", text))
+            continue
+        message = error.message
+        if error.validator == "type":
             message = f"expected {error.validator_value}, found {type(error.instance).__name__}"
-        if len(message) > 200:
-            message = message[:197] + "..."
-        problems.append(Problem(shown, pointer(path), check, message, _short(error.instance)))
+        problems.append(Problem(shown, ptr, registered(f"schema-{error.validator}"), _cut(message), text))
     return problems
+
+
+def _items(data: dict, layer: str) -> list:
+    """A layer's list of objects ([] if it is not a list: the schema reports that)."""
+    items = data.get(layer)
+    return items if isinstance(items, list) else []
 
 
 def _bad_prefixes(problems: list[Problem]) -> set[str]:
@@ -105,43 +91,101 @@ def _span_problems(shown: str, ptr: str, span: dict, text: str) -> list[Problem]
     return problems
 
 
+@dataclass
+class _Context:
+    """What the checks of one annotation file share: where it is shown, the document
+    text its offsets refer to (None if unknown), the JSON pointers the schema already
+    rejected, the ids by layer, the inventory."""
+
+    shown: str
+    text: str | None
+    bad: set[str]
+    kinds: dict[str, str]  # id -> layer
+    objects: dict[str, dict]  # id -> object
+    inventory: Inventory
+
+    def ref(self, ptr: str, target: Any, layer: str, problems: list[Problem]) -> dict | None:
+        """dangling-reference and reference-wrong-kind: the object ``target`` names in ``layer``."""
+        if not isinstance(target, str):
+            return None
+        if target not in self.kinds:
+            problems.append(Problem(self.shown, ptr, "dangling-reference",
+                                    f"no object with this id (expected one in {layer})", target))
+            return None
+        if self.kinds[target] != layer:
+            problems.append(Problem(self.shown, ptr, "reference-wrong-kind",
+                                    f"refers to an object in {self.kinds[target]}, expected one in {layer}", target))
+            return None
+        return self.objects[target]
+
+    def spans(self, ptr: str, span: dict) -> list[Problem]:
+        return _span_problems(self.shown, ptr, span, self.text) if self.text is not None else []
+
+
 def check_annotation(data: Any, shown: str, inventory: Inventory,
                      documents: dict[str, dict] | None, expected_version: str | None = None,
                      file_stem: str | None = None) -> list[Problem]:
-    """All problems of one annotation file (already parsed)."""
+    """All problems of one annotation file (already parsed), in the order: schema,
+    document, version, ids, mentions, entities, events, quotes."""
     problems = schema_problems(data, annotation_schema(inventory), shown)
     if not isinstance(data, dict):
         return problems
     bad = _bad_prefixes(problems)
+    text, found = check_document_reference(data, shown, documents, file_stem)
+    problems += found
+    problems += check_version_field(data, shown, expected_version)
+    kinds, objects, found = check_ids(data, shown)
+    problems += found
+    ctx = _Context(shown, text, bad, kinds, objects, inventory)
+    problems += check_mentions(data, ctx)
+    problems += check_orphan_entities(data, shown)
+    problems += check_events(data, ctx)
+    problems += check_quotes(data, ctx)
+    return problems
 
+
+def check_document_reference(data: dict, shown: str, documents: dict[str, dict] | None,
+                             file_stem: str | None) -> tuple[str | None, list[Problem]]:
+    """document-file-name, unknown-document, text-hash-mismatch; and the text the
+    offsets refer to (None when it is not known)."""
     doc_id = data.get("document_id")
-    text = None
-    if isinstance(doc_id, str) and documents is not None:
-        if file_stem is not None and file_stem != doc_id:
-            problems.append(Problem(shown, "/document_id", "document-file-name",
-                                    f"file name must be {doc_id}.json", doc_id))
-        doc = documents.get(doc_id)
-        if doc is None:
-            problems.append(Problem(shown, "/document_id", "unknown-document",
-                                    "no document with this id in corpus/documents", doc_id))
-        else:
-            text = doc["text"]
-            if isinstance(data.get("text_sha256"), str) and data["text_sha256"] != sha256_text(text):
-                problems.append(Problem(
-                    shown, "/text_sha256", "text-hash-mismatch",
-                    "the annotations were made on another text than the document's current text "
-                    f"(document sha256 {sha256_text(text)[:12]}...); re-anchor them before use",
-                    data["text_sha256"]))
-                text = None  # offsets mean nothing on another text
+    if not isinstance(doc_id, str) or documents is None:
+        return None, []
+    problems = []
+    if file_stem is not None and file_stem != doc_id:
+        problems.append(Problem(shown, "/document_id", "document-file-name",
+                                f"file name must be {doc_id}.json", doc_id))
+    doc = documents.get(doc_id)
+    if doc is None:
+        problems.append(Problem(shown, "/document_id", "unknown-document",
+                                "no document with this id in corpus/documents", doc_id))
+        return None, problems
+    text = doc["text"]
+    if isinstance(data.get("text_sha256"), str) and data["text_sha256"] != sha256_text(text):
+        problems.append(Problem(
+            shown, "/text_sha256", "text-hash-mismatch",
+            "the annotations were made on another text than the document's current text "
+            f"(document sha256 {sha256_text(text)[:12]}...); re-anchor them before use",
+            data["text_sha256"]))
+        return None, problems  # offsets mean nothing on another text
+    return text, problems
+
+
+def check_version_field(data: dict, shown: str, expected_version: str | None) -> list[Problem]:
+    """version-mismatch: the version field against the folder the file is in."""
     if expected_version is not None and isinstance(data.get("version"), str) \
             and data["version"] != expected_version:
-        problems.append(Problem(shown, "/version", "version-mismatch",
-                                f"file in the {expected_version} folder says version {data['version']}",
-                                data["version"]))
+        return [Problem(shown, "/version", "version-mismatch",
+                        f"file in the {expected_version} folder says version {data['version']}",
+                        data["version"])]
+    return []
 
-    # ids, by kind
+
+def check_ids(data: dict, shown: str) -> tuple[dict[str, str], dict[str, dict], list[Problem]]:
+    """duplicate-id; and the ids of the file, by layer (the first use of an id wins)."""
     kinds: dict[str, str] = {}
     objects: dict[str, dict] = {}
+    problems = []
     for layer in ("entities", "mentions", "events", "quotes"):
         items = data.get(layer)
         if not isinstance(items, list):
@@ -149,70 +193,71 @@ def check_annotation(data: Any, shown: str, inventory: Inventory,
         for i, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
-            ptr = f"/{layer}/{i}/id"
             if item["id"] in kinds:
-                problems.append(Problem(shown, ptr, "duplicate-id",
+                problems.append(Problem(shown, f"/{layer}/{i}/id", "duplicate-id",
                                         f"id already used by an object in {kinds[item['id']]}", item["id"]))
             else:
                 kinds[item["id"]] = layer
                 objects[item["id"]] = item
+    return kinds, objects, problems
 
-    def ref(ptr: str, target: Any, layer: str) -> dict | None:
-        if not isinstance(target, str):
-            return None
-        if target not in kinds:
-            problems.append(Problem(shown, ptr, "dangling-reference",
-                                    f"no object with this id (expected one in {layer})", target))
-            return None
-        if kinds[target] != layer:
-            problems.append(Problem(shown, ptr, "reference-wrong-kind",
-                                    f"refers to an object in {kinds[target]}, expected one in {layer}", target))
-            return None
-        return objects[target]
 
-    entity_used: set[str] = set()
-    for i, m in enumerate(data.get("mentions") or []):
+def check_mentions(data: dict, ctx: _Context) -> list[Problem]:
+    """The spans of the mentions, their entity references, entity-type-mismatch."""
+    problems: list[Problem] = []
+    for i, m in enumerate(_items(data, "mentions")):
         ptr = f"/mentions/{i}"
-        if _is_bad(ptr, bad) or not isinstance(m, dict):
-            if isinstance(m, dict) and isinstance(m.get("entity"), str):
-                entity_used.add(m["entity"])
+        if _is_bad(ptr, ctx.bad) or not isinstance(m, dict):
             continue
-        if text is not None:
-            problems += _span_problems(shown, ptr, m, text)
-        entity_used.add(m["entity"])
-        ent = ref(ptr + "/entity", m["entity"], "entities")
+        problems += ctx.spans(ptr, m)
+        ent = ctx.ref(ptr + "/entity", m["entity"], "entities", problems)
         if ent is not None and ent.get("type") != m["type"] and not _is_bad(
-                f"/entities/{data['entities'].index(ent)}", bad):
-            problems.append(Problem(shown, ptr + "/type", "entity-type-mismatch",
+                f"/entities/{data['entities'].index(ent)}", ctx.bad):
+            problems.append(Problem(ctx.shown, ptr + "/type", "entity-type-mismatch",
                                     f"mention type {m['type']} differs from its entity's type {ent.get('type')}",
                                     m["text"]))
-    for i, e in enumerate(data.get("entities") or []):
-        if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] not in entity_used:
-            problems.append(Problem(shown, f"/entities/{i}", "orphan-entity",
-                                    "no mention refers to this entity", e.get("name")))
-    for i, v in enumerate(data.get("events") or []):
+    return problems
+
+
+def check_orphan_entities(data: dict, shown: str) -> list[Problem]:
+    """orphan-entity: an entity no mention refers to (mentions the schema rejected count)."""
+    used = {m["entity"] for m in _items(data, "mentions")
+            if isinstance(m, dict) and isinstance(m.get("entity"), str)}
+    return [Problem(shown, f"/entities/{i}", "orphan-entity", "no mention refers to this entity", e.get("name"))
+            for i, e in enumerate(_items(data, "entities"))
+            if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] not in used]
+
+
+def check_events(data: dict, ctx: _Context) -> list[Problem]:
+    """The trigger spans, the argument references, role-not-allowed."""
+    problems: list[Problem] = []
+    for i, v in enumerate(_items(data, "events")):
         ptr = f"/events/{i}"
-        if _is_bad(ptr, bad) or not isinstance(v, dict):
+        if _is_bad(ptr, ctx.bad) or not isinstance(v, dict):
             continue
-        if text is not None:
-            problems += _span_problems(shown, ptr + "/trigger", v["trigger"], text)
-        allowed = inventory.roles_for(v["type"])
+        problems += ctx.spans(ptr + "/trigger", v["trigger"])
+        allowed = ctx.inventory.roles_for(v["type"])
         for j, arg in enumerate(v["arguments"]):
             aptr = f"{ptr}/arguments/{j}"
-            ref(aptr + "/mention", arg["mention"], "mentions")
+            ctx.ref(aptr + "/mention", arg["mention"], "mentions", problems)
             if arg["role"] not in allowed:
-                problems.append(Problem(shown, aptr + "/role", "role-not-allowed",
+                problems.append(Problem(ctx.shown, aptr + "/role", "role-not-allowed",
                                         f"{v['type']} allows only the roles {', '.join(allowed)}", arg["role"]))
-    for i, q in enumerate(data.get("quotes") or []):
+    return problems
+
+
+def check_quotes(data: dict, ctx: _Context) -> list[Problem]:
+    """The content and cue spans of the quotes, their speaker references."""
+    problems: list[Problem] = []
+    for i, q in enumerate(_items(data, "quotes")):
         ptr = f"/quotes/{i}"
-        if _is_bad(ptr, bad) or not isinstance(q, dict):
+        if _is_bad(ptr, ctx.bad) or not isinstance(q, dict):
             continue
-        if text is not None:
-            problems += _span_problems(shown, ptr + "/content", q["content"], text)
-            if q.get("cue"):
-                problems += _span_problems(shown, ptr + "/cue", q["cue"], text)
+        problems += ctx.spans(ptr + "/content", q["content"])
+        if q.get("cue"):
+            problems += ctx.spans(ptr + "/cue", q["cue"])
         if q.get("speaker") is not None:
-            ref(ptr + "/speaker", q["speaker"], "mentions")
+            ctx.ref(ptr + "/speaker", q["speaker"], "mentions", problems)
     return problems
 
 
@@ -280,6 +325,21 @@ def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]
     return problems
 
 
+def check_document_records(layout: Layout, inventory: Inventory) -> tuple[dict[str, dict], list[Problem]]:
+    """The problems of every document record in corpus/documents, and the records
+    that annotations can be checked against (an id and a text), by id."""
+    problems: list[Problem] = []
+    documents: dict[str, dict] = {}
+    for path in sorted(layout.documents.glob("*.json")):
+        data = _load(path, layout, problems)
+        if data is None:
+            continue
+        problems += check_document(data, layout.rel(path), inventory, layout, path.stem)
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
+            documents[data["id"]] = data
+    return documents, problems
+
+
 def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
                     documents: dict[str, dict], expected_version: str | None) -> list[Problem]:
     from newscorpus.store.versions import annotation_files
@@ -304,17 +364,8 @@ def validate_repository(layout: Layout, include_passes: bool = True) -> list[Pro
     except CorpusError as exc:
         return exc.problems
     problems = check_generated_files(layout, inventory)
-
-    documents: dict[str, dict] = {}
-    for path in sorted(layout.documents.glob("*.json")):
-        data = _load(path, layout, problems)
-        if data is None:
-            continue
-        doc_problems = check_document(data, layout.rel(path), inventory, layout, path.stem)
-        problems += doc_problems
-        if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
-            documents[data["id"]] = data
-
+    documents, found = check_document_records(layout, inventory)
+    problems += found
     problems += validate_folder(layout, layout.draft, inventory, documents, "draft")
 
     try:
@@ -357,13 +408,7 @@ def _ptr_key(ptr: str) -> tuple:
 def validate_file(layout: Layout, path: Path) -> list[Problem]:
     """Validate one annotation file (anywhere) against the current inventory and corpus."""
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    documents = {}
-    for doc_path in sorted(layout.documents.glob("*.json")):
-        try:
-            data = read_json(doc_path)
-            documents[data["id"]] = data
-        except (CorpusError, KeyError, TypeError):
-            continue
+    documents, _ = check_document_records(layout, inventory)  # a record's own problems: validate
     problems: list[Problem] = []
     data = _load(Path(path), layout, problems)
     if data is not None:

@@ -100,11 +100,11 @@ def find_root(start: str | os.PathLike | None = None) -> Layout:
     if start is not None:
         root = Path(start)
         if not (root / "schema" / "inventory.json").is_file():
-            raise CorpusError(f"{root}: not a corpus root (no schema/inventory.json)")
+            raise CorpusError(Problem(str(root), "", "corpus-root", "not a corpus root (no schema/inventory.json)"))
         return Layout(root)
     here = Path.cwd()
     for candidate in (here, *here.parents):
         if (candidate / "schema" / "inventory.json").is_file():
             return Layout(candidate)
-    raise CorpusError("no corpus root found at or above the working directory "
-                      "(looked for schema/inventory.json); pass --root")
+    raise CorpusError(Problem("", "", "corpus-root", "no corpus root found at or above the working directory "
+                              "(looked for schema/inventory.json); pass --root"))

@@ -94,8 +94,9 @@ def resolve_version(layout: Layout, version: str | None) -> str:
     if version in (None, "latest"):
         last = latest_release(layout)
         if last is None:
-            raise CorpusError("no release yet: create one with 'newscorpus release VERSION', "
-                              "or pass --version draft")
+            raise CorpusError(Problem(layout.rel(layout.release_index), "", "no-release",
+                                      "no release yet: create one with 'newscorpus release VERSION', "
+                                      "or pass --version draft"))
         return last.version
     if version == DRAFT:
         return DRAFT

@@ -9,6 +9,8 @@ those of a document record; ``validate_repository`` everything.
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -20,7 +22,10 @@ from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import sha256_text
+from newscorpus.store.cache import Cache
 from newscorpus.store.paths import Layout
+from newscorpus.rules.engine import (DocumentIndex, Job, check_jobs_cached, record_key,
+                                     record_passed, run_jobs, seed_extra)
 from newscorpus.rules.schema import annotation_schema, document_schema
 
 LABEL_FIELDS = {"type", "kind", "role", "realis", "polarity"}
@@ -41,9 +46,26 @@ def _cut(message: str) -> str:
     return message[:197] + "..." if len(message) > 200 else message
 
 
+@lru_cache(maxsize=16)
+def _validators(schema_text: str) -> tuple[Any, Any]:
+    """``jsonschema``'s validator of a schema, and ``jsonschema-rs``'s compiled one (the
+    fast path that only says yes or no) when it is installed."""
+    schema = json.loads(schema_text)
+    try:
+        import jsonschema_rs
+        fast = jsonschema_rs.validator_for(schema)
+    except ImportError:  # pragma: no cover - a declared dependency
+        fast = None
+    return Draft202012Validator(schema), fast
+
+
 def schema_problems(data: Any, schema: dict, shown: str) -> list[Problem]:
-    """schema-<keyword> for each failing keyword; unknown-label for a label field."""
-    validator = Draft202012Validator(schema)
+    """schema-<keyword> for each failing keyword; unknown-label for a label field.
+    A valid instance is recognised by the compiled validator; only an invalid one is
+    walked by ``jsonschema`` for its detailed messages."""
+    validator, fast = _validators(json.dumps(schema, sort_keys=True))
+    if fast is not None and fast.is_valid(data):
+        return []
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         path = list(error.absolute_path)
@@ -325,49 +347,86 @@ def check_generated_files(layout: Layout, inventory: Inventory) -> list[Problem]
     return problems
 
 
-def check_document_records(layout: Layout, inventory: Inventory) -> tuple[dict[str, dict], list[Problem]]:
-    """The problems of every document record in corpus/documents, and the records
-    that annotations can be checked against (an id and a text), by id."""
+def check_document_records(layout: Layout, inventory: Inventory, cache: Cache | None = None
+                           ) -> tuple[DocumentIndex, list[Problem]]:
+    """The problems of every document record in corpus/documents, and an index of the
+    records that annotations can be checked against (an id and a text), by id. A
+    record that passed before with the same content, seed and inventory is not read."""
+    cache = cache or Cache(layout)
     problems: list[Problem] = []
-    documents: dict[str, dict] = {}
+    paths: dict[str, str] = {}
     for path in sorted(layout.documents.glob("*.json")):
+        key = record_key(cache, layout, path, layout.inventory)
+        if record_passed(cache, layout, key):
+            paths[path.stem] = str(path)  # a valid record is named after its id
+            continue
         data = _load(path, layout, problems)
         if data is None:
             continue
-        problems += check_document(data, layout.rel(path), inventory, layout, path.stem)
+        found = check_document(data, layout.rel(path), inventory, layout, path.stem)
+        problems += found
+        if not found:
+            cache.record_pass(key, seed_extra(cache, layout, data))
         if isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("text"), str):
-            documents[data["id"]] = data
-    return documents, problems
+            paths[data["id"]] = str(path)
+    return DocumentIndex(paths), problems
 
 
 def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
-                    documents: dict[str, dict], expected_version: str | None) -> list[Problem]:
+                    documents: DocumentIndex, expected_version: str | None,
+                    cache: Cache | None = None, inventory_path: Path | None = None) -> list[Problem]:
+    jobs = folder_jobs(layout, folder, inventory_path or layout.inventory, expected_version)
+    if cache is None:
+        return [p for found in run_jobs(check_annotation, jobs, documents) for p in found]
+    return check_jobs_cached(check_annotation, layout, cache, jobs, documents)
+
+
+def folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
+                expected_version: str | None) -> list[Job]:
     from newscorpus.store.versions import annotation_files
 
-    problems: list[Problem] = []
-    for path in annotation_files(folder):
-        data = _load(path, layout, problems)
-        if data is not None:
-            problems += check_annotation(data, layout.rel(path), inventory, documents,
-                                         expected_version, path.stem)
-    return problems
+    return [Job(str(path), layout.rel(path), str(inventory_path), expected_version, path.stem)
+            for path in annotation_files(folder)]
 
 
 def validate_repository(layout: Layout, include_passes: bool = True) -> list[Problem]:
     """Every problem in the repository: inventory, generated files, documents, the
     draft, every release (against its own inventory snapshot), and the annotation
     passes kept for agreement."""
-    from newscorpus.store.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
+    cache = Cache(layout)
+    try:
+        problems = _validate_repository(layout, include_passes, cache)
+    finally:
+        cache.close()
+    return sorted(set(problems), key=lambda p: (p.file, _ptr_key(p.location), p.check, p.message))
 
+
+def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> list[Problem]:
     try:
         inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
     except CorpusError as exc:
         return exc.problems
     problems = check_generated_files(layout, inventory)
-    documents, found = check_document_records(layout, inventory)
+    documents, found = check_document_records(layout, inventory, cache)
     problems += found
-    problems += validate_folder(layout, layout.draft, inventory, documents, "draft")
+    jobs = folder_jobs(layout, layout.draft, layout.inventory, "draft")
+    found, release_jobs = _check_releases(layout, cache)
+    problems += found
+    jobs += release_jobs
+    passes = layout.annotations / "passes"
+    if include_passes and passes.is_dir():
+        for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+            jobs += folder_jobs(layout, folder, layout.inventory, "draft")
+    # every annotation file of the repository in one run: spread over the cores
+    return problems + check_jobs_cached(check_annotation, layout, cache, jobs, documents)
 
+
+def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[Job]]:
+    """The index and checksums of every release; the jobs that check their files."""
+    from newscorpus.store.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
+
+    problems: list[Problem] = []
+    jobs: list[Job] = []
     try:
         releases = read_index(layout)
     except CorpusError as exc:
@@ -386,19 +445,15 @@ def validate_repository(layout: Layout, include_passes: bool = True) -> list[Pro
             problems.append(Problem(layout.rel(folder), "", "release-modified",
                                     "a released version's folder is missing", release.version))
             continue
-        problems += verify_release(layout, release)
+        problems += verify_release(layout, release, cache.sha256)
+        snapshot = folder / INVENTORY_SNAPSHOT
         try:
-            rel_inventory = load_inventory(folder / INVENTORY_SNAPSHOT, layout.rel(folder / INVENTORY_SNAPSHOT))
+            load_inventory(snapshot, layout.rel(snapshot))
         except CorpusError as exc:
             problems += exc.problems
             continue
-        problems += validate_folder(layout, folder, rel_inventory, documents, release.version)
-
-    passes = layout.annotations / "passes"
-    if include_passes and passes.is_dir():
-        for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
-            problems += validate_folder(layout, folder, inventory, documents, "draft")
-    return sorted(set(problems), key=lambda p: (p.file, _ptr_key(p.location), p.check, p.message))
+        jobs += folder_jobs(layout, folder, snapshot, release.version)
+    return problems, jobs
 
 
 def _ptr_key(ptr: str) -> tuple:
@@ -408,7 +463,7 @@ def _ptr_key(ptr: str) -> tuple:
 def validate_file(layout: Layout, path: Path) -> list[Problem]:
     """Validate one annotation file (anywhere) against the current inventory and corpus."""
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    documents, _ = check_document_records(layout, inventory)  # a record's own problems: validate
+    documents, _ = check_document_records(layout, inventory, Cache(layout))  # a record's own problems: validate
     problems: list[Problem] = []
     data = _load(Path(path), layout, problems)
     if data is not None:

@@ -39,6 +39,9 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+_file_sha256 = file_sha256
+
+
 def parse_version(text: str, shown: str = "version") -> Version:
     if not isinstance(text, str) or not SEMVER.fullmatch(text):
         raise CorpusError(Problem(shown, "", "version-format",
@@ -371,8 +374,10 @@ def _citation_text(layout: Layout, version: str, date: str) -> str:
     return text
 
 
-def verify_release(layout: Layout, release: Release) -> list[Problem]:
-    """Checksums of a released folder against its manifest and the index."""
+def verify_release(layout: Layout, release: Release, sha256=None) -> list[Problem]:
+    """Checksums of a released folder against its manifest and the index (``sha256``:
+    a function giving a file's hash, for example the cache's)."""
+    file_sha256 = sha256 or _file_sha256
     folder = version_dir(layout, release.version)
     shown_index = layout.rel(layout.release_index)
     manifest_path = folder / MANIFEST

@@ -12,7 +12,7 @@ from typing import Any
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.names import FORMAT, TOOL
-from newscorpus.labelstudio.reader import TaskReader
+from newscorpus.labelstudio.reader import TaskReader, read_task
 from newscorpus.labelstudio.tasks import documents_raw, unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import load_inventory
@@ -250,7 +250,7 @@ def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
                              f"{tptr}/annotations/{aindex}", provenance)
         prior, readable = _draft_now(layout, doc_id, doc.text_sha256)
         priors[doc_id] = (prior, readable)
-        new = reader.build(_known_ids(layout, doc_id, source), prior)
+        new = read_task(reader, _known_ids(layout, doc_id, source), prior)
         problems += reader.problems
         notes += reader.notes
         if reader.anchored:

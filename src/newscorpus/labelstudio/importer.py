@@ -19,8 +19,11 @@ from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import read_json, write_json
 from newscorpus.store.paths import Layout
 
+
 @dataclass
 class ImportResult:
+    """What an import read (the sets, by document), against what (the exported sources
+    and their versions), what it noted, the diff and the draft files written."""
     sets: dict[str, AnnotationSet]
     sources: dict[str, AnnotationSet]
     source_versions: dict[str, str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+
 class Offsets:
     """Interpretations of Label Studio offsets on one document text."""
 

@@ -14,7 +14,10 @@ from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import read_json
 from newscorpus.store.paths import Layout
 
+
 def documents_raw(layout: Layout) -> dict[str, dict]:
+    """The document records of the corpus as stored, by id (the export and the import
+    both check against them)."""
     docs = {}
     for path in sorted(layout.documents.glob("*.json")):
         data = read_json(path, layout.rel(path))

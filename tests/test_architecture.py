@@ -39,14 +39,6 @@ LONG_FUNCTIONS_WITH_REASON: dict[str, str] = {
         "a class of one-line properties, one per place in the repository",
     "model.py:AnnotationSet":
         "the annotation file's dataclass with its (de)serialisation, kept beside its fields",
-    # not split yet: the next commits of the house move split these
-    "labelstudio/__init__.py:_TaskReader": "to be split",
-    "labelstudio/__init__.py:build": "to be split",
-    "labelstudio/__init__.py:entities": "to be split",
-    "labelstudio/__init__.py:import_tasks": "to be split",
-    "labelstudio/__init__.py:push": "to be split",
-    "labelstudio/__init__.py:read_regions": "to be split",
-    "labelstudio/__init__.py:read_relations": "to be split",
 }
 
 

@@ -1,0 +1,405 @@
+"""The import of a Label Studio JSON export into the draft: every task checked, the
+annotation to import chosen, each read (reader.py), validated, compared with the draft,
+and written only when nothing is wrong."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.labelstudio.names import FORMAT, TOOL
+from newscorpus.labelstudio.reader import TaskReader, read_task
+from newscorpus.labelstudio.tasks import documents_raw, unpack_source
+from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
+from newscorpus.rules.inventory import Inventory, load_inventory
+from newscorpus.store.jsonio import read_json, write_json
+from newscorpus.store.paths import Layout
+
+
+@dataclass
+class ImportResult:
+    """What an import read (the sets, by document), against what (the exported sources
+    and their versions), what it noted, the diff and the draft files written."""
+    sets: dict[str, AnnotationSet]
+    sources: dict[str, AnnotationSet]
+    source_versions: dict[str, str]
+    notes: list[str]
+    changes: list[dict]
+    written: list[Path]
+
+    @property
+    def source_name(self) -> str:
+        versions = sorted(set(self.source_versions.values()))
+        return "exported " + (", ".join(versions) if versions else "(nothing)")
+
+
+def _timestamp(value: Any) -> tuple:
+    if isinstance(value, str):
+        try:
+            return (1, _dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp(), value)
+        except ValueError:
+            return (0, 0.0, value)
+    return (0, 0.0, "")
+
+
+def _who(completed_by: Any, users: dict[int, str] | None) -> str:
+    if isinstance(completed_by, dict):
+        for key in ("email", "username"):
+            if completed_by.get(key):
+                return str(completed_by[key])
+        if completed_by.get("id") is not None:
+            completed_by = completed_by["id"]
+    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
+        if users and completed_by in users:
+            return users[completed_by]
+        return f"label-studio-user-{completed_by}"
+    if isinstance(completed_by, str) and completed_by:
+        return completed_by
+    return "label-studio-unknown-user"
+
+
+def choose_annotation(annotations: list) -> tuple[dict | None, list[dict], int]:
+    """The policy for several annotations per task: the most recently updated
+    (``updated_at``, else ``created_at``) annotation that was not cancelled wins.
+    Returns (chosen, ignored, cancelled count)."""
+    live = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+    cancelled = sum(1 for a in annotations if isinstance(a, dict) and a.get("was_cancelled"))
+    if not live:
+        return None, [], cancelled
+    key = (lambda a: (_timestamp(a.get("updated_at") or a.get("created_at")),
+                      _timestamp(a.get("created_at")),
+                      a.get("id") if isinstance(a.get("id"), int) else 0))
+    ordered = sorted(live, key=key, reverse=True)
+    return ordered[0], ordered[1:], cancelled
+
+
+def _known_ids(layout: Layout, doc_id: str, source: AnnotationSet) -> set[str]:
+    """Every id this document has used in the source, the draft and the releases: new
+    annotations never reuse one."""
+    taken = set(source.by_id())
+    paths = [layout.draft / f"{doc_id}.json"]
+    if layout.releases.is_dir():
+        paths += sorted(layout.releases.glob(f"*/{doc_id}.json"))
+    for path in paths:
+        try:
+            data = read_json(path)
+        except CorpusError:
+            continue
+        if isinstance(data, dict):
+            for layer in LAYERS:
+                for item in data.get(layer) or []:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        taken.add(item["id"])
+    return taken
+
+
+def _draft_now(layout: Layout, doc_id: str, text_sha256: str) -> tuple[AnnotationSet | None, bool]:
+    """The current draft of a document (None if there is none) and whether it could be read."""
+    path = layout.draft / f"{doc_id}.json"
+    if not path.exists():
+        return None, True
+    try:
+        current = AnnotationSet.from_dict(read_json(path))
+    except (CorpusError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None, False
+    return (current if current.text_sha256 == text_sha256 else None), True
+
+
+def unpulled_changes(source: AnnotationSet, current: AnnotationSet, new: AnnotationSet) -> list[str]:
+    """Changes the draft has against the exported source that did not come from Label
+    Studio and that the imported annotation does not have: what an import would lose."""
+    from newscorpus.store.diff import content_key
+
+    def key(item) -> str | None:
+        return None if item is None else type(item).__name__ + json.dumps(content_key(item), sort_keys=True)
+
+    layer_of = {Entity: "entities", Mention: "mentions", Event: "events", Quote: "quotes"}
+    src, cur, got = source.by_id(), current.by_id(), new.by_id()
+    lost = []
+    for ident in sorted(set(src) | set(cur), key=_idkey):
+        before, now = src.get(ident), cur.get(ident)
+        if key(before) == key(now) or key(got.get(ident)) == key(now):
+            continue
+        if now is not None and (now.provenance.tool or "").startswith(TOOL):
+            continue  # an earlier import from Label Studio: superseded by this one
+        layer = layer_of[type(now if now is not None else before)]
+        lost.append(f"{layer}/{ident} {'removed' if now is None else 'added' if before is None else 'changed'}")
+    return lost
+
+
+def _enrich(problem: Problem, shown_task: str, region_of: dict[str, str], data: dict) -> Problem:
+    """Point a validator problem on the imported set back at the Label Studio region."""
+    parts = problem.location.split("/")
+    extra = ""
+    if len(parts) >= 3 and parts[1] in LAYERS and parts[2].isdigit():
+        items = data.get(parts[1]) or []
+        index = int(parts[2])
+        if index < len(items) and isinstance(items[index], dict):
+            ident = items[index].get("id")
+            region = region_of.get(ident) if parts[1] != "entities" else None
+            if region == ident:
+                extra = f" ({shown_task}, region {ident})"
+            elif region:
+                extra = f" ({shown_task}, {parts[1][:-1]} {ident}, drawn as region {region})"
+            else:
+                extra = f" ({shown_task}, {parts[1][:-1]} {ident})"
+    if not extra:
+        extra = f" ({shown_task})"
+    return replace(problem, message=problem.message + extra)
+
+
+@dataclass
+class _Import:
+    """One import under way: what it reads against and what it found so far."""
+    layout: Layout
+    shown: str
+    users: dict[int, str] | None
+    inventory: Inventory
+    docs_raw: dict[str, dict]
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sets: dict[str, AnnotationSet] = field(default_factory=dict)
+    sources: dict[str, AnnotationSet] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    readers: dict[str, TaskReader] = field(default_factory=dict)
+    priors: dict[str, tuple[AnnotationSet | None, bool]] = field(default_factory=dict)
+    seen: dict[str, str] = field(default_factory=dict)  # document id -> the task that had it
+
+    def fail_if_problems(self) -> None:
+        if self.problems:
+            raise CorpusError(self.problems)
+
+
+def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
+                 users: dict[int, str] | None = None, force: bool = False) -> ImportResult:
+    """Import Label Studio's JSON export (the list of tasks with their annotations)
+    into the draft. Everything is checked first; the draft is written (atomically,
+    file by file) only when there is no problem. A draft file that has changes of its
+    own since the export (not from Label Studio) is only replaced with ``force``."""
+    if not isinstance(tasks, list):
+        raise CorpusError(Problem(shown, "", "ls-format",
+                                  "not a Label Studio JSON export: expected a list of tasks, found "
+                                  f"{type(tasks).__name__}"))
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    run = _Import(layout, shown, users, inventory, documents_raw(layout))
+    for i, task in enumerate(tasks):
+        _import_task(run, i, task)
+    run.fail_if_problems()
+    _validate(run)
+    run.fail_if_problems()
+    if not force:
+        _check_draft_changes(run)
+    run.fail_if_problems()
+    return _write(run, dry_run)
+
+
+def _import_task(run: _Import, i: int, task: Any) -> None:
+    """One task: checked, its annotation chosen and read; the set it gives is kept."""
+    found = _task_document(run, i, task)
+    if found is None:
+        return
+    tptr, tid, where, doc, block = found
+    source, annotations = _task_source(run, tptr, where, task, block)
+    if source is None:
+        return
+    chosen = _choose(run, where, annotations)
+    if chosen is None:
+        return
+    aindex = annotations.index(chosen)
+    reader = TaskReader(run.layout, run.inventory, run.shown, tptr, where, doc, source, chosen,
+                        f"{tptr}/annotations/{aindex}", _provenance(task, tid, chosen, run.users))
+    prior, readable = _draft_now(run.layout, doc.id, doc.text_sha256)
+    run.priors[doc.id] = (prior, readable)
+    new = read_task(reader, _known_ids(run.layout, doc.id, source), prior)
+    run.problems += reader.problems
+    run.notes += reader.notes
+    run.notes += _anchored_notes(where, reader.anchored)
+    if new is None:
+        return
+    run.sets[doc.id], run.sources[doc.id], run.versions[doc.id] = new, source, source.version
+    run.readers[doc.id] = reader
+
+
+def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Document, dict] | None:
+    """A task exported by newscorpus for a document of the corpus, seen once, whose text
+    did not change: (pointer, task id, where, document, data.newscorpus block)."""
+    tptr = f"/{i}"
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        run.problems.append(Problem(run.shown, tptr, "ls-format",
+                                    "not a Label Studio JSON export: each task needs a data object "
+                                    "(export with the JSON format, not JSON-MIN or CSV)"))
+        return None
+    tid = task.get("id", i)
+    data = task["data"]
+    block = data.get("newscorpus")
+    if not isinstance(block, dict) or block.get("format") != FORMAT:
+        run.problems.append(Problem(run.shown, tptr + "/data", "ls-wrong-interface",
+                                    f"task {tid} was not exported by 'newscorpus labelstudio' (no "
+                                    f"data.newscorpus block of format {FORMAT}): an export from another "
+                                    "project or labeling interface?"))
+        return None
+    doc_id = block.get("document_id")
+    where = f"task {tid} ({doc_id})"
+    if doc_id not in run.docs_raw:
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/document_id", "ls-unknown-document",
+                                    f"task {tid}: no document with this id in corpus/documents", str(doc_id)))
+        return None
+    if doc_id in run.seen:
+        run.problems.append(Problem(run.shown, tptr, "ls-duplicate-document",
+                                    f"{where}: the export has a second task for this document "
+                                    f"(first: task {run.seen[doc_id]})", doc_id))
+        return None
+    run.seen[doc_id] = str(tid)
+    doc = Document.from_dict(run.docs_raw[doc_id])
+    if block.get("text_sha256") != doc.text_sha256 or data.get("text") != doc.text:
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/text_sha256", "ls-text-changed",
+                                    f"{where}: the document text changed since the task was exported "
+                                    f"(corpus text sha256 {doc.text_sha256[:12]}..., task "
+                                    f"{str(block.get('text_sha256'))[:12]}...); its offsets mean nothing "
+                                    "on the new text: export and annotate again", doc_id))
+        return None
+    return tptr, tid, where, doc, block
+
+
+def _task_source(run: _Import, tptr: str, where: str, task: dict,
+                 block: dict) -> tuple[AnnotationSet | None, list]:
+    """The exported source annotations of a task made with today's inventory, and the
+    task's annotations list; (None, []) after a problem."""
+    if block.get("inventory_sha256") != run.inventory.sha256:
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/inventory_sha256", "ls-wrong-interface",
+                                    f"{where}: exported with another label inventory (sha256 "
+                                    f"{str(block.get('inventory_sha256'))[:12]}..., now "
+                                    f"{run.inventory.sha256[:12]}...): push the tasks again"))
+        return None, []
+    try:
+        source = unpack_source(block["source"])
+    except (KeyError, TypeError, IndexError, ValueError):
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-format",
+                                    f"{where}: the exported source annotations are missing or damaged"))
+        return None, []
+    annotations = task.get("annotations")
+    if not isinstance(annotations, list):
+        run.problems.append(Problem(run.shown, tptr, "ls-format",
+                                    f"{where}: no 'annotations' list (is this a Label Studio JSON export?)"))
+        return None, []
+    return source, annotations
+
+
+def _choose(run: _Import, where: str, annotations: list) -> dict | None:
+    """The annotation to import (choose_annotation), with a note when there is none or
+    when others were ignored."""
+    chosen, ignored, cancelled = choose_annotation(annotations)
+    if chosen is None:
+        run.notes.append(f"{where}: no annotation to import"
+                         + (f" ({cancelled} cancelled)" if cancelled else "") + "; left as it is")
+        return None
+    if ignored or cancelled:
+        def desc(a):
+            return (f"annotation {a.get('id')} by {_who(a.get('completed_by'), run.users)} "
+                    f"(updated {a.get('updated_at') or a.get('created_at')})")
+        run.notes.append(f"{where}: {len(annotations)} annotations; imported the most recently updated "
+                         f"non-cancelled one, {desc(chosen)}"
+                         + (f"; ignored {', '.join(desc(a) for a in ignored)}" if ignored else "")
+                         + (f"; {cancelled} cancelled" if cancelled else ""))
+    return chosen
+
+
+def _provenance(task: dict, tid: Any, chosen: dict, users: dict[int, str] | None) -> Provenance:
+    """The provenance of what the annotation changed or added: its annotator and time,
+    and the project, task and annotation it came from."""
+    when = chosen.get("updated_at") or chosen.get("created_at")
+    tool = TOOL + " (" + ", ".join(x for x in (
+        f"project {task['project']}" if task.get("project") is not None else "",
+        f"task {tid}", f"annotation {chosen.get('id')}") if x) + ")"
+    return Provenance(_who(chosen.get("completed_by"), users), tool,
+                      when if isinstance(when, str) else None, None, None)
+
+
+def _anchored_notes(where: str, anchored: list[tuple[str, int, int, int, int, str]]) -> list[str]:
+    """One note per way of reading offsets that re-anchored regions."""
+    kinds: dict[str, list[str]] = {}
+    for rid, s0, e0, s1, e1, how in anchored:
+        kinds.setdefault(how, []).append(f"{rid} [{s0},{e0})->[{s1},{e1})")
+    return [f"{where}: re-anchored {len(items)} region(s) given as {how}: "
+            + ", ".join(items[:5]) + (" ..." if len(items) > 5 else "") for how, items in kinds.items()]
+
+
+def _validate(run: _Import) -> None:
+    """The validator's checks on every imported set, pointed back at the regions."""
+    from newscorpus.rules.validation import check_annotation
+
+    for doc_id, ann in sorted(run.sets.items()):
+        data = ann.to_dict()
+        path = run.layout.draft / f"{doc_id}.json"
+        found = check_annotation(data, run.layout.rel(path), run.inventory, run.docs_raw, "draft", doc_id)
+        reader = run.readers[doc_id]
+        run.problems += [_enrich(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
+
+
+def _check_draft_changes(run: _Import) -> None:
+    """A draft file with changes of its own since the export, which the import would
+    lose, or that cannot be read, is a problem (``--force`` skips this check)."""
+    hint = ("keep them (release them, or push the draft and annotate from there), or pass --force "
+            "to replace the draft file with what Label Studio has")
+    for doc_id, ann in sorted(run.sets.items()):
+        prior, readable = run.priors[doc_id]
+        shown_draft = run.layout.rel(run.layout.draft / f"{doc_id}.json")
+        where = run.readers[doc_id].where
+        if not readable:
+            run.problems.append(Problem(shown_draft, "", "ls-draft-changed",
+                                        f"{where}: the draft file cannot be read, so its own changes cannot be "
+                                        f"checked; {hint}"))
+        elif prior is not None:
+            lost = unpulled_changes(run.sources[doc_id], prior, ann)
+            if lost:
+                run.problems.append(Problem(shown_draft, "", "ls-draft-changed",
+                                            f"{where}: the draft has {len(lost)} change(s) against the exported "
+                                            f"{run.sources[doc_id].version} that are not in Label Studio and "
+                                            f"would be lost ({', '.join(lost[:6])}"
+                                            f"{', ...' if len(lost) > 6 else ''}); " + hint))
+
+
+def _write(run: _Import, dry_run: bool) -> ImportResult:
+    """The diff against the exported versions, and the draft files written (not in a
+    dry run)."""
+    from newscorpus.store.diff import diff_sets
+
+    old = {d: replace(s, version="draft") for d, s in run.sources.items()}
+    changes = diff_sets(old, run.sets)
+    written = []
+    if not dry_run:
+        for doc_id, ann in sorted(run.sets.items()):
+            path = run.layout.draft / f"{doc_id}.json"
+            write_json(path, ann.to_dict())
+            written.append(path)
+    return ImportResult(run.sets, run.sources, run.versions, run.notes, changes, written)
+
+
+def _read_export(path: Path, shown: str) -> Any:
+    """read_json, with a file cut inside a string (a download that stopped half way)
+    reported as json-truncated too, not as a syntax error."""
+    try:
+        return read_json(path, shown)
+    except CorpusError as exc:
+        if len(exc.problems) == 1 and exc.problems[0].check == "json-syntax" \
+                and exc.problems[0].message.startswith("Unterminated string"):
+            text = Path(path).read_bytes().decode("utf-8")
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as err:
+                if not re.search(r'(?<!\\)(?:\\\\)*"', text[err.pos + 1:]):
+                    p = exc.problems[0]
+                    raise CorpusError(replace(p, check="json-truncated",
+                                              message=f"file ends before the JSON is complete ({err.msg})")) \
+                        from None
+        raise
+
+
+def import_file(layout: Layout, path: Path, dry_run: bool = False, force: bool = False) -> ImportResult:
+    path = Path(path)
+    shown = layout.rel(path)
+    return import_tasks(layout, _read_export(path, shown), shown, dry_run, force=force)

@@ -1,0 +1,260 @@
+"""``push`` and ``pull`` against a running Label Studio server (through label_studio_sdk;
+the token is read from the environment only)."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.labelstudio.config import labeling_config, normal_xml
+from newscorpus.labelstudio.importer import ImportResult, import_tasks
+from newscorpus.labelstudio.names import DEFAULT_PROJECT_TITLE, MODEL_VERSION, TOKEN_ENV
+from newscorpus.labelstudio.tasks import Export, export_tasks
+from newscorpus.rules.inventory import load_inventory
+from newscorpus.store.jsonio import read_json, write_json
+from newscorpus.store.paths import Layout
+
+STATE_FILE = Path(".labelstudio") / "projects.json"
+
+
+def _token() -> str:
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise CorpusError(Problem("", "", "ls-no-token",
+                                  f"set {TOKEN_ENV} to your Label Studio access token (Account & Settings "
+                                  "in Label Studio); it is read from the environment only"))
+    return token
+
+
+def connect(url: str):
+    """A label_studio_sdk client for ``url``; the token comes from the environment."""
+    from label_studio_sdk import LabelStudio
+
+    return LabelStudio(base_url=url.rstrip("/"), api_key=_token(), timeout=120)
+
+
+class _Api:
+    """Calls into the SDK with errors turned into CorpusError (the token never shown)."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+        self.client = connect(self.url)
+
+    def __call__(self, what: str, func, *args, missing_ok: bool = False, **kwargs):
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        try:
+            return func(*args, **kwargs)
+        except ApiError as exc:
+            if missing_ok and exc.status_code == 404:
+                return None
+            body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, ensure_ascii=False)
+            if len(body) > 400:
+                body = body[:397] + "..."
+            hint = " (check LABEL_STUDIO_API_KEY)" if exc.status_code in (401, 403) else ""
+            raise CorpusError(Problem(self.url, "", "ls-api",
+                                      f"{what} failed: HTTP {exc.status_code}{hint}", body)) from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise CorpusError(Problem(self.url, "", "ls-connection",
+                                      f"{what}: cannot reach Label Studio ({type(exc).__name__}: {exc}); "
+                                      "is it running? (label-studio start)")) from None
+
+
+def _state_path(layout: Layout) -> Path:
+    return layout.root / STATE_FILE
+
+
+def _read_state(layout: Layout) -> list[dict]:
+    path = _state_path(layout)
+    if not path.exists():
+        return []
+    data = read_json(path, layout.rel(path))
+    return [p for p in (data.get("projects") if isinstance(data, dict) else None) or [] if isinstance(p, dict)]
+
+
+def _record_project(layout: Layout, url: str, title: str, project_id: int, version: str) -> None:
+    entries = [p for p in _read_state(layout)
+               if not (p.get("url") == url and (p.get("title") == title or p.get("id") == project_id))]
+    entries.append({"url": url, "title": title, "id": project_id, "version": version,
+                    "pushed": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()})
+    write_json(_state_path(layout), {"projects": sorted(entries, key=lambda p: (p["url"], p["title"]))})
+
+
+def _find_project(api: _Api, layout: Layout, title: str, project_id: int | None):
+    """The project: by id, else by the recorded id for (url, title), else by title."""
+    if project_id is not None:
+        return api(f"reading project {project_id}", api.client.projects.get, id=project_id)
+    for entry in _read_state(layout):
+        if entry.get("url") == api.url and entry.get("title") == title and isinstance(entry.get("id"), int):
+            project = api(f"reading project {entry['id']}", api.client.projects.get, id=entry["id"],
+                          missing_ok=True)
+            if project is not None and project.title == title:
+                return project
+            break
+    found = [p for p in api("listing projects", lambda: list(api.client.projects.list())) if p.title == title]
+    if len(found) > 1:
+        raise CorpusError(Problem(api.url, "", "ls-project-ambiguous",
+                                  f"{len(found)} projects are titled {title!r} (ids "
+                                  f"{', '.join(str(p.id) for p in found)}); pass --project-id", title))
+    return found[0] if found else None
+
+
+def _task_list(api: _Api, project_id: int) -> list:
+    return api("listing tasks", lambda: list(api.client.tasks.list(project=project_id, fields="all")))
+
+
+def _fingerprint(task_data: dict) -> str:
+    block = task_data.get("newscorpus") or {}
+    return hashlib.sha256(json.dumps([task_data.get("text"), block], sort_keys=True,
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class PushResult:
+    project_id: int
+    title: str
+    url: str
+    created_project: bool
+    config_updated: bool
+    created: list[str]
+    replaced: list[str]
+    unchanged: list[str]
+    version: str
+
+
+def push(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
+         version: str | None = "latest", documents: list[str] | None = None,
+         force: bool = False) -> PushResult:
+    """Create or update the project with the generated interface and import one task per
+    document with its annotations as predictions. A task that annotators already worked
+    on is only replaced with ``force``."""
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    config = labeling_config(inventory)
+    export = export_tasks(layout, version, documents)
+    api = _Api(url)
+    project, created_project, config_updated, existing = _push_project(api, layout, title, project_id, config,
+                                                                       export.version)
+    to_create, replaced, unchanged, to_delete = _plan_push(api, project.id, export, existing, force)
+    for task in to_delete:
+        api(f"deleting task {task.id}", api.client.tasks.delete, id=str(task.id))
+    if to_create:
+        api("importing the tasks", api.client.projects.import_tasks, id=project.id, request=to_create,
+            return_task_ids=True)
+    _record_project(layout, api.url, project.title, project.id, export.version)
+    created = [t["data"]["document_id"] for t in to_create if t["data"]["document_id"] not in replaced]
+    return PushResult(project.id, project.title, api.url, created_project, config_updated,
+                      created, replaced, unchanged, export.version)
+
+
+def _push_project(api: _Api, layout: Layout, title: str, project_id: int | None, config: str,
+                  version: str) -> tuple[Any, bool, bool, list]:
+    """The project to push to, created or its labeling interface updated when needed:
+    (project, created, interface updated, its tasks)."""
+    project = _find_project(api, layout, title, project_id)
+    created_project = config_updated = False
+    description = (f"Generated by newscorpus from the corpus annotations (version {version}). "
+                   "Pull the annotations back with 'newscorpus labelstudio pull'.")
+    if project is None:
+        project = api("creating the project", api.client.projects.create, title=title, label_config=config,
+                      description=description, show_collab_predictions=True, model_version=MODEL_VERSION)
+        created_project = True
+        existing = []
+    else:
+        if normal_xml(project.label_config) != normal_xml(config):
+            api("updating the labeling interface", api.client.projects.update, id=project.id,
+                label_config=config, show_collab_predictions=True, model_version=MODEL_VERSION)
+            config_updated = True
+        existing = _task_list(api, project.id)
+    return project, created_project, config_updated, existing
+
+
+def _plan_push(api: _Api, project_id: int, export: Export, existing: list,
+               force: bool) -> tuple[list[dict], list[str], list[str], list]:
+    """Which exported tasks to create, which documents' tasks they replace, which are
+    unchanged, and which tasks of the project to delete first. A task with annotations
+    that differs from the export is a conflict unless ``force``."""
+    by_doc: dict[str, Any] = {}
+    for task in existing:
+        data = task.data or {}
+        block = data.get("newscorpus") if isinstance(data, dict) else None
+        if isinstance(block, dict) and block.get("document_id"):
+            by_doc.setdefault(block["document_id"], []).append(task)
+    to_create, replaced, unchanged, conflicts, to_delete = [], [], [], [], []
+    for task in export.tasks:
+        doc_id = task["data"]["document_id"]
+        olds = by_doc.get(doc_id, [])
+        if not olds:
+            to_create.append(task)
+            continue
+        if len(olds) == 1 and _fingerprint(olds[0].data) == _fingerprint(task["data"]):
+            unchanged.append(doc_id)
+            continue
+        worked = [t for t in olds if (t.total_annotations or 0) + (t.cancelled_annotations or 0) > 0]
+        if worked and not force:
+            conflicts.append(Problem(api.url, f"project {project_id}, task {worked[0].id}", "ls-push-conflict",
+                                     f"document {doc_id} has a task with annotations that differs from "
+                                     f"the export of {export.version}; pull the annotations first, or "
+                                     "pass --force to replace the task (its annotations are deleted)", doc_id))
+            continue
+        to_delete += olds
+        to_create.append(task)
+        replaced.append(doc_id)
+    if conflicts:
+        raise CorpusError(conflicts)
+    return to_create, replaced, unchanged, to_delete
+
+
+@dataclass
+class PullResult:
+    project_id: int
+    title: str
+    url: str
+    tasks: int
+    imported: ImportResult
+    saved: Path | None
+
+
+def _users(api: _Api) -> dict[int, str]:
+    try:
+        users = api("listing users", api.client.users.list)
+    except CorpusError:
+        return {}
+    return {u.id: (u.email or u.username or f"label-studio-user-{u.id}") for u in users}
+
+
+def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
+         save: Path | None = None, dry_run: bool = False, force: bool = False) -> PullResult:
+    """Fetch the project's JSON export (tasks with annotations) and import it into the draft."""
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    api = _Api(url)
+    project = _find_project(api, layout, title, project_id)
+    if project is None:
+        raise CorpusError(Problem(api.url, "", "ls-no-project",
+                                  f"no project titled {title!r}; push first, or pass --project-id", title))
+    shown = f"{api.url} project {project.id}"
+    if normal_xml(project.label_config) != normal_xml(labeling_config(inventory)):
+        raise CorpusError(Problem(shown, "", "ls-wrong-interface",
+                                  f"project {project.id} ({project.title!r}) does not use the labeling "
+                                  "interface generated from schema/inventory.json: another project, or "
+                                  "the inventory changed since the push"))
+    raw = b"".join(api("exporting the annotations", lambda: list(api.client.projects.exports.download_sync(
+        id=project.id, export_type="JSON", download_all_tasks=False))))
+    saved = None
+    if save is not None:
+        from newscorpus.store.jsonio import atomic_write_text
+        save = Path(save)
+        atomic_write_text(save, raw.decode("utf-8"))
+        saved = save
+    try:
+        tasks = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(Problem(shown, "", "ls-format", f"the export is not JSON ({exc})")) from None
+    result = import_tasks(layout, tasks, shown, dry_run=dry_run, users=_users(api), force=force)
+    return PullResult(project.id, project.title, api.url, len(tasks) if isinstance(tasks, list) else 0,
+                      result, saved)

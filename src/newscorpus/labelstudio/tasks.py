@@ -1,0 +1,169 @@
+"""The export: one Label Studio task per document, its annotations as a prediction, and
+the ``data.newscorpus`` block a lossless import needs."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus.labelstudio.names import (CONTENT, COREF_REL, CUE, CUE_REL, EVENT, FORMAT, MENTION,
+                                          MENTION_KIND, MODEL_VERSION, OBJECT, POLARITY, QUOTE, QUOTE_KIND,
+                                          REALIS, SPEAKER_REL)
+from newscorpus.model import LAYERS, AnnotationSet, Document, Span
+from newscorpus.rules.inventory import Inventory, load_inventory
+from newscorpus.store.jsonio import read_json
+from newscorpus.store.paths import Layout
+
+
+def documents_raw(layout: Layout) -> dict[str, dict]:
+    """The document records of the corpus as stored, by id (the export and the import
+    both check against them)."""
+    docs = {}
+    for path in sorted(layout.documents.glob("*.json")):
+        data = read_json(path, layout.rel(path))
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            docs[data["id"]] = data
+    return docs
+
+
+def _pack_source(ann: AnnotationSet) -> dict:
+    """The exported annotations, provenance deduplicated into a table (compact task data)."""
+    data = ann.to_dict()
+    table: list[dict] = []
+    index: dict[str, int] = {}
+    for layer in LAYERS:
+        for item in data[layer]:
+            key = json.dumps(item["provenance"], sort_keys=True)
+            if key not in index:
+                index[key] = len(table)
+                table.append(item["provenance"])
+            item["provenance"] = index[key]
+    data["provenance_table"] = table
+    return data
+
+
+def unpack_source(packed: dict) -> AnnotationSet:
+    data = json.loads(json.dumps(packed))
+    table = data.pop("provenance_table")
+    for layer in LAYERS:
+        for item in data[layer]:
+            item["provenance"] = table[item["provenance"]]
+    return AnnotationSet.from_dict(data)
+
+
+def _region(rid: str, control: str, kind: str, span: Span, values: list[str]) -> dict:
+    key = "labels" if kind == "labels" else "choices"
+    return {"id": rid, "from_name": control, "to_name": OBJECT, "type": kind,
+            "value": {"start": span.start, "end": span.end, "text": span.text, key: values}}
+
+
+def _relation(a: str, b: str, label: str) -> dict:
+    return {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": [label]}
+
+
+def cue_region_id(quote_id: str) -> str:
+    # ':' cannot occur in annotation ids, so a cue region never collides with one
+    return f"{quote_id}:cue"
+
+
+def prediction_result(ann: AnnotationSet) -> list[dict]:
+    """Every annotation of a set as Label Studio result items (regions, per-region
+    attributes, relations); region ids are the annotation ids."""
+    ann = ann.sorted()
+    out: list[dict] = []
+    for m in ann.mentions:
+        span = Span(m.start, m.end, m.text)
+        out.append(_region(m.id, MENTION, "labels", span, [m.type]))
+        out.append(_region(m.id, MENTION_KIND, "choices", span, [m.kind]))
+    for v in ann.events:
+        out.append(_region(v.id, EVENT, "labels", v.trigger, [v.type]))
+        out.append(_region(v.id, REALIS, "choices", v.trigger, [v.realis]))
+        out.append(_region(v.id, POLARITY, "choices", v.trigger, [v.polarity]))
+    cues: dict[tuple[int, int], str] = {}
+    relations = []
+    for q in ann.quotes:
+        out.append(_region(q.id, QUOTE, "labels", q.content, [CONTENT]))
+        out.append(_region(q.id, QUOTE_KIND, "choices", q.content, [q.kind]))
+        if q.cue is not None:
+            key = (q.cue.start, q.cue.end)
+            if key not in cues:
+                cues[key] = cue_region_id(q.id)
+                out.append(_region(cues[key], QUOTE, "labels", q.cue, [CUE]))
+            relations.append(_relation(q.id, cues[key], CUE_REL))
+        if q.speaker is not None:
+            relations.append(_relation(q.id, q.speaker, SPEAKER_REL))
+    by_entity: dict[str, list[str]] = {}
+    for m in ann.mentions:
+        by_entity.setdefault(m.entity, []).append(m.id)
+    for e in ann.entities:
+        chain = by_entity.get(e.id, [])
+        for a, b in zip(chain, chain[1:]):
+            out.append(_relation(a, b, COREF_REL))
+    for v in ann.events:
+        for arg in v.arguments:
+            out.append(_relation(v.id, arg.mention, arg.role))
+    return out + relations
+
+
+def build_task(doc: Document, ann: AnnotationSet, version: str, inventory: Inventory) -> dict:
+    return {
+        "data": {
+            "text": doc.text,
+            "document_id": doc.id,
+            "newscorpus": {
+                "format": FORMAT,
+                "document_id": doc.id,
+                "text_sha256": doc.text_sha256,
+                "version": version,
+                "inventory_sha256": inventory.sha256,
+                "source": _pack_source(ann),
+            },
+        },
+        "predictions": [{"model_version": MODEL_VERSION, "result": prediction_result(ann)}],
+    }
+
+
+@dataclass
+class Export:
+    version: str
+    tasks: list[dict]
+
+
+def export_tasks(layout: Layout, version: str | None = "latest",
+                 documents: list[str] | None = None) -> Export:
+    """One task per document of the corpus for an annotation version (a document
+    without an annotation file in that version gets a task without pre-annotations)."""
+    from newscorpus.rules.validation import check_annotation
+    from newscorpus.store.versions import annotation_files, resolve_version, version_dir
+
+    version = resolve_version(layout, version)
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    docs_raw = documents_raw(layout)
+    wanted = sorted(docs_raw)
+    if documents:
+        unknown = [d for d in documents if d not in docs_raw]
+        if unknown:
+            raise CorpusError([Problem(layout.rel(layout.documents), "", "unknown-document",
+                                       "no document with this id in corpus/documents", d) for d in unknown])
+        wanted = sorted(set(documents))
+    # the files exported are validated (against the current inventory, which the
+    # generated interface offers): nothing invalid reaches the annotators
+    problems: list[Problem] = []
+    sets: dict[str, AnnotationSet] = {}
+    for path in annotation_files(version_dir(layout, version)):
+        if documents and path.stem not in wanted:
+            continue
+        shown = layout.rel(path)
+        data = read_json(path, shown)
+        found = check_annotation(data, shown, inventory, docs_raw, version, path.stem)
+        problems += found
+        if not found:
+            sets[path.stem] = AnnotationSet.from_dict(data)
+    if problems:
+        raise CorpusError(problems)
+    tasks = []
+    for doc_id in wanted:
+        doc = Document.from_dict(docs_raw[doc_id])
+        ann = sets.get(doc_id) or AnnotationSet(doc_id, doc.text_sha256, version)
+        tasks.append(build_task(doc, ann, version, inventory))
+    return Export(version, tasks)

@@ -80,10 +80,10 @@ def run_sizes(args: argparse.Namespace, base: Path, output: Path, results: dict)
         ctx = Context(n, base / f"n{n}", repeat, args.timeout, recorder)
         recorder(f"N={n:,} (repeat {repeat}) in {ctx.work}")
         recorder.ctx = ctx
-        started = time.perf_counter()
+        started, at_start = time.perf_counter(), machine()
         results["sizes"][str(n)] = {**run_size(ctx), "partial": False,
-                                    "total_seconds": time.perf_counter() - started}
-        results["machine"]["load_average_end"] = os.getloadavg()
+                                    "total_seconds": time.perf_counter() - started,
+                                    "machine": {**at_start, "load_average_end": os.getloadavg()}}
         save(output, results)
         if not args.keep:
             shutil.rmtree(ctx.work, ignore_errors=True)

@@ -152,5 +152,6 @@ def machine() -> dict:
         "ram_gib": _ram_gib(), "platform": platform.platform(),
         "python": sys.version.split()[0], "packages": {p: _version(p) for p in PACKAGES},
         "load_average": os.getloadavg(),
-        "commit": _git("rev-parse", "HEAD"), "worktree_clean": _git("status", "--porcelain") == "",
+        "commit": _git("rev-parse", "HEAD"),
+        "worktree_clean": _git("status", "--porcelain", "--", ":/", ":(exclude,top)benchmarks/results") == "",
     }

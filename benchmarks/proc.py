@@ -21,7 +21,8 @@ class Run:
     code: int            # exit status (negative: killed by that signal)
     stdout: str
     stderr: str
-    timed_out: bool = False
+    killed: str | None = None  # why the watchdog killed it
+    over_memory: bool = False  # killed above the memory limit
 
     def reported(self) -> dict:
         """The JSON line a child of benchmarks/child.py printed last."""
@@ -46,43 +47,82 @@ class Series:
     def peak_mb(self) -> float | None:
         return max(r.peak_mb for r in self.runs) if self.runs else None
 
+    @property
+    def over_memory(self) -> bool:
+        return any(r.over_memory for r in self.runs)
+
     def failure(self) -> str | None:
         for run in self.runs:
-            if run.timed_out:
-                return f"timed out after {run.wall:.0f} s"
+            if run.killed:
+                return run.killed
             if run.code != 0:
                 return f"exit {run.code}: {run.stderr.strip()[-400:]}"
         return None
 
 
-def run_child(argv: list[str], cwd: str, env: dict, timeout: float) -> Run:
-    """Start ``argv`` and wait for it with ``os.wait4``; kill it after ``timeout`` s."""
+def _rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return None
+
+
+class Watchdog(threading.Thread):
+    """Kills the child (its process group) after ``timeout`` s, or when its resident memory
+    passes ``limit_mb`` (polled from /proc): one command must not take a shared machine down."""
+
+    def __init__(self, pid: int, timeout: float, limit_mb: float):
+        super().__init__(daemon=True)
+        self.pid, self.timeout, self.limit_mb = pid, timeout, limit_mb
+        self.done = threading.Event()
+        self.reason: str | None = None
+        self.over_memory = False
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self.done.wait(0.25):
+            rss = _rss_mb(self.pid)
+            if time.monotonic() - start > self.timeout:
+                self.kill(f"timed out after {self.timeout:.0f} s")
+            elif rss is not None and rss > self.limit_mb:
+                self.over_memory = True
+                self.kill(f"killed at {rss:.0f} MB resident, above the memory limit of {self.limit_mb:.0f} MB")
+
+    def kill(self, reason: str) -> None:
+        if self.reason is None and not self.done.is_set():
+            self.reason = reason
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def run_child(argv: list[str], cwd: str, env: dict, timeout: float, limit_mb: float) -> Run:
+    """Start ``argv`` and wait for it with ``os.wait4`` (its own rusage), under a watchdog."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
                                 start_new_session=True)
-        fired = threading.Event()
-
-        def kill() -> None:
-            fired.set()
-            os.killpg(proc.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
+        watchdog = Watchdog(proc.pid, timeout, limit_mb)
+        watchdog.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
-            timer.cancel()
+            watchdog.done.set()
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
         return Run(wall, usage.ru_maxrss * 1024 / 1e6, proc.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   fired.is_set())
+                   watchdog.reason, watchdog.over_memory)
 
 
-def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float,
+def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float, limit_mb: float,
             before: Callable[[int], None] | None = None,
             after: Callable[[int], None] | None = None,
             inner: bool = False) -> Series:
@@ -93,7 +133,7 @@ def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float,
     for i in range(repeat):
         if before:
             before(i)
-        run = run_child(argv, cwd, env, timeout)
+        run = run_child(argv, cwd, env, timeout, limit_mb)
         if after:
             after(i)
         series.runs.append(run)

@@ -46,8 +46,8 @@ def time_verdict(row: dict, ratio: float | None) -> bool | None:
 def memory_verdict(row: dict, base_peak: float | None) -> tuple[bool | None, float | None]:
     """(met, growth against N=1,000): at most 1 GB, and at most 1.5x the N=1,000 peak."""
     if row["target"]["kind"] == "none" or row["peak_mb"] is None:
-        return None, None
-    met = row["peak_mb"] <= MEMORY_LIMIT_MB
+        return (False if row.get("over_memory_limit") else None), None
+    met = row["peak_mb"] <= MEMORY_LIMIT_MB and not row.get("over_memory_limit")
     growth = None
     if row["n"] > MEMORY_BASE_N and base_peak:
         growth = row["peak_mb"] / base_peak

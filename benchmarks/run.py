@@ -32,6 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="keep the other sizes already in --output (e.g. add N=10,000 to a 100/1,000 run)")
     p.add_argument("--work", default=tempfile.gettempdir(), help="where the synthetic repositories go")
     p.add_argument("--timeout", type=float, default=3 * 3600, help="seconds before a run is killed")
+    p.add_argument("--memory-limit", type=float, default=12_000,
+                   help="MB of resident memory at which a child is killed (default: 12000)")
     p.add_argument("--keep", action="store_true", help="keep the synthetic repositories")
     p.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     return p.parse_args(argv)
@@ -77,7 +79,7 @@ def run_sizes(args: argparse.Namespace, base: Path, output: Path, results: dict)
     for n in args.sizes:
         repeat = args.repeat or (3 if n <= 1000 else 1)
         recorder.ctx = None
-        ctx = Context(n, base / f"n{n}", repeat, args.timeout, recorder)
+        ctx = Context(n, base / f"n{n}", repeat, args.timeout, args.memory_limit, recorder)
         recorder(f"N={n:,} (repeat {repeat}) in {ctx.work}")
         recorder.ctx = ctx
         started, at_start = time.perf_counter(), machine()

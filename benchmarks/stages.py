@@ -7,7 +7,8 @@ from pathlib import Path
 
 from proc import measure
 from state import BASE_VERSION, Caches, Checkpoint, input_groups, schema_pairs
-from suite import CONFIG, NEW_VERSION, Context, add_floor, add_row, generate, json_floor, write_list
+from suite import (CONFIG, NEW_VERSION, Context, add_floor, add_row, add_skipped, generate, json_floor,
+                   write_list)
 
 Groups = dict[str, list[Path]]
 
@@ -65,8 +66,11 @@ def stage_load(ctx: Context, groups: Groups) -> None:
     """load_dataset of a built config and its floor, each with its own HF_HOME: emptied
     before every cold run, then reused (as the last cold run left it) by the warm runs."""
     dataset = str(ctx.root / "build" / "dataset")
+    code = f'load_dataset("build/dataset", "{CONFIG}")'
     if not (ctx.root / "build" / "dataset").is_dir():
-        ctx.progress("  load_dataset skipped: the build failed")
+        for temp in ("cold", "warm"):
+            add_skipped(ctx, f"load_dataset ({temp} cache)", code, "the build failed",
+                        [f"parquet:{temp}"], ratio(1.2), timing="in-process")
         return
     homes = {kind: ctx.work / "hf" / f"load-{kind}" for kind in ("repo", "parquet")}
 
@@ -76,7 +80,6 @@ def stage_load(ctx: Context, groups: Groups) -> None:
             homes[kind].mkdir(parents=True)
         return empty
 
-    code = f'load_dataset("build/dataset", "{CONFIG}")'
     floor = f'load_dataset("parquet", data_files=<build/dataset/{CONFIG}/*.parquet by split>)'
     for temp in ("cold", "warm"):
         before = {kind: fresh(kind) if temp == "cold" else None for kind in homes}
@@ -95,18 +98,20 @@ def stage_labelstudio(ctx: Context, groups: Groups) -> None:
     add_row(ctx, "labelstudio export", "newscorpus labelstudio export --version draft --output FILE",
             series, ["json:export"], ratio(3))
     json_floor(ctx, "json:export", groups, ["documents", "draft"])
+    command = "newscorpus labelstudio import FILE (the export, submitted unchanged)"
     if not series.ok:
+        add_skipped(ctx, "labelstudio import", command, "the export failed", ["json:import"], ratio(3))
         return
     prepared = measure(ctx.child("ls-annotate", str(tasks), str(exported)), str(ctx.root), ctx.env(),
-                       1, ctx.timeout)
-    if not prepared.ok:
-        ctx.progress(f"  labelstudio import skipped: preparing the export failed: {prepared.failure()}")
-        return
+                       1, ctx.timeout, ctx.memory_limit_mb)
     tasks.unlink()
+    if not prepared.ok:
+        add_skipped(ctx, "labelstudio import", command,
+                    f"preparing the export failed: {prepared.failure()}", ["json:import"], ratio(3))
+        return
     checkpoint = Checkpoint(ctx.layout, ctx.work / "checkpoint")
     series = ctx.run(ctx.cli("labelstudio", "import", str(exported)), after=checkpoint.restore)
-    add_row(ctx, "labelstudio import", "newscorpus labelstudio import FILE (the export, submitted unchanged)",
-            series, ["json:import"], ratio(3))
+    add_row(ctx, "labelstudio import", command, series, ["json:import"], ratio(3))
     json_floor(ctx, "json:import", {**groups, "export": [exported]}, ["export", "documents", "draft"])
     exported.unlink()
 

@@ -28,6 +28,7 @@ class Context:
     work: Path
     repeat: int
     timeout: float
+    memory_limit_mb: float
     progress: Callable[[str], None]
     python: str = sys.executable
     rows: list[dict] = field(default_factory=list)
@@ -55,7 +56,7 @@ class Context:
 
     def run(self, argv: list[str], inner: bool = False, env: dict | None = None, **hooks) -> Series:
         series = measure(argv, str(self.root), env or self.env(), self.repeat, self.timeout,
-                         inner=inner, **hooks)
+                         self.memory_limit_mb, inner=inner, **hooks)
         if not series.ok:
             self.progress(f"  FAILED: {' '.join(argv[1:])}: {series.failure()}")
         return series
@@ -64,7 +65,8 @@ class Context:
 def series_dict(series: Series, timing: str) -> dict:
     return {"seconds": series.median, "seconds_all": series.seconds, "timing": timing,
             "peak_mb": series.peak_mb, "peak_mb_all": [r.peak_mb for r in series.runs],
-            "wall_all": [r.wall for r in series.runs], "ok": series.ok, "error": series.failure()}
+            "wall_all": [r.wall for r in series.runs], "ok": series.ok, "error": series.failure(),
+            "over_memory_limit": series.over_memory}
 
 
 def add_floor(ctx: Context, name: str, what: str, series: Series) -> None:
@@ -80,6 +82,15 @@ def add_row(ctx: Context, name: str, command: str, series: Series, floor: list[s
                      "floor_parts": floor, "target": target})
     shown = f"{series.median:.2f} s" if series.ok else "failed"
     ctx.progress(f"  {name}: {shown}, peak {series.peak_mb or 0:.0f} MB")
+
+
+def add_skipped(ctx: Context, name: str, command: str, reason: str, floor: list[str],
+                target: dict, timing: str = "wall") -> None:
+    """A row that could not run (what it needs failed before it)."""
+    ctx.rows.append({"row": name, "command": command, "n": ctx.n, "repeat": ctx.repeat,
+                     "load_average": os.getloadavg(), **series_dict(Series(), timing),
+                     "error": f"not run: {reason}", "floor_parts": floor, "target": target})
+    ctx.progress(f"  {name}: not run: {reason}")
 
 
 def write_list(ctx: Context, name: str, lines: list[str]) -> str:
@@ -101,7 +112,7 @@ def generate(ctx: Context) -> dict:
     ctx.work.mkdir(parents=True)
     start = time.perf_counter()
     series = measure([ctx.python, str(SYNTH), str(ctx.n), str(ctx.root)], str(HERE), ctx.env(),
-                     1, ctx.timeout)
+                     1, ctx.timeout, ctx.memory_limit_mb)
     if not series.ok:
         raise SystemExit(f"generating the synthetic corpus failed: {series.failure()}")
     summary = series.runs[0].reported()

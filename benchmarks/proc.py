@@ -1,0 +1,143 @@
+"""Running one measurement: a child process, its wall-clock time and its peak memory
+(``ru_maxrss`` from ``os.wait4`` on that child alone), and the median of repeated runs."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class Run:
+    wall: float          # seconds, wall clock, from start to exit
+    peak_mb: float       # ru_maxrss of the child, in MB (10^6 bytes)
+    code: int            # exit status (negative: killed by that signal)
+    stdout: str
+    stderr: str
+    killed: str | None = None  # why the watchdog killed it
+    over_memory: bool = False  # killed above the memory limit
+
+    def reported(self) -> dict:
+        """The JSON line a child of benchmarks/child.py printed last."""
+        lines = [line for line in self.stdout.splitlines() if line.startswith("{")]
+        return json.loads(lines[-1]) if lines else {}
+
+
+@dataclass
+class Series:
+    runs: list[Run] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # the measured time of each run
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.code == 0 for r in self.runs)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        return max(r.peak_mb for r in self.runs) if self.runs else None
+
+    @property
+    def over_memory(self) -> bool:
+        return any(r.over_memory for r in self.runs)
+
+    def failure(self) -> str | None:
+        for run in self.runs:
+            if run.killed:
+                return run.killed
+            if run.code != 0:
+                return f"exit {run.code}: {run.stderr.strip()[-400:]}"
+        return None
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return None
+
+
+class Watchdog(threading.Thread):
+    """Kills the child (its process group) after ``timeout`` s, or when its resident memory
+    passes ``limit_mb`` (polled from /proc): one command must not take a shared machine down."""
+
+    def __init__(self, pid: int, timeout: float, limit_mb: float):
+        super().__init__(daemon=True)
+        self.pid, self.timeout, self.limit_mb = pid, timeout, limit_mb
+        self.done = threading.Event()
+        self.reason: str | None = None
+        self.over_memory = False
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self.done.wait(0.25):
+            rss = _rss_mb(self.pid)
+            if time.monotonic() - start > self.timeout:
+                self.kill(f"timed out after {self.timeout:.0f} s")
+            elif rss is not None and rss > self.limit_mb:
+                self.over_memory = True
+                self.kill(f"killed at {rss:.0f} MB resident, above the memory limit of {self.limit_mb:.0f} MB")
+
+    def kill(self, reason: str) -> None:
+        if self.reason is None and not self.done.is_set():
+            self.reason = reason
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def run_child(argv: list[str], cwd: str, env: dict, timeout: float, limit_mb: float) -> Run:
+    """Start ``argv`` and wait for it with ``os.wait4`` (its own rusage), under a watchdog."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
+                                start_new_session=True)
+        watchdog = Watchdog(proc.pid, timeout, limit_mb)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.done.set()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Run(wall, usage.ru_maxrss * 1024 / 1e6, proc.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   watchdog.reason, watchdog.over_memory)
+
+
+def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float, limit_mb: float,
+            before: Callable[[int], None] | None = None,
+            after: Callable[[int], None] | None = None,
+            inner: bool = False) -> Series:
+    """``repeat`` runs; ``before``/``after`` prepare and restore state around each run.
+    With ``inner`` the time is the one the child reports (the operation alone), else the
+    wall clock. Stops at the first failing run."""
+    series = Series()
+    for i in range(repeat):
+        if before:
+            before(i)
+        run = run_child(argv, cwd, env, timeout, limit_mb)
+        if after:
+            after(i)
+        series.runs.append(run)
+        if run.code != 0:
+            break
+        series.seconds.append(run.reported()["seconds"] if inner else run.wall)
+    return series

@@ -251,3 +251,36 @@ def apply_edits(result: list[dict], plan: dict) -> list[dict]:
     add_relation(result, *plan["speaker"], "speaker")
     delete_region(result, plan["delete"])
     return result
+
+
+# --- Label Studio exports ----------------------------------------------------------------------
+
+ANNOTATOR_ID = 3
+UPDATED = "2026-11-25T10:15:00.123456Z"
+
+
+def export_draft(root: Path, *documents: str) -> list[dict]:
+    """The tasks ``labelstudio export --version draft`` gives (through the library)."""
+    from newscorpus.labelstudio import export_tasks
+    from newscorpus.store.paths import Layout
+
+    return export_tasks(Layout(root), "draft", list(documents) or None).tasks
+
+
+def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, completed_by=ANNOTATOR_ID,
+              updated_at: str = UPDATED) -> list[dict]:
+    """What Label Studio's JSON export gives after an annotator submitted each task,
+    starting from the prediction (``results`` replaces the result per task)."""
+    out = []
+    for i, task in enumerate(tasks):
+        result = copy.deepcopy(results[i] if results else task["predictions"][0]["result"])
+        out.append({
+            "id": 40 + i, "project": 7, "data": copy.deepcopy(task["data"]),
+            "annotations": [{
+                "id": 500 + i, "completed_by": completed_by, "result": result, "was_cancelled": False,
+                "ground_truth": False, "created_at": "2026-11-25T09:00:00.000000Z", "updated_at": updated_at,
+                "lead_time": 12.5, "prediction": {}, "result_count": len(result), "task": 40 + i, "project": 7}],
+            "predictions": [1], "drafts": [], "meta": {}, "created_at": "2026-11-24T00:00:00Z",
+            "updated_at": updated_at, "inner_id": i + 1, "total_annotations": 1, "cancelled_annotations": 0,
+            "total_predictions": 1})
+    return out

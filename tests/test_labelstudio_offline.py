@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
-from helpers import (add_region, add_relation, annotation_path, apply_edits, change_set, document_path,
-                     fails, items_of, latest_version, load_json, load_set, ok, plan_edits, relabel,
+from helpers import (UPDATED, add_region, add_relation, annotation_path, apply_edits,
+                     change_set, document_path, export_draft, fails, ls_export, items_of, latest_version, load_json, load_set, ok, plan_edits, relabel,
                      relations, run_cli, snapshot, write_json)
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
@@ -28,8 +28,6 @@ from newscorpus.store.versions import annotation_files, load_sets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 EMOJI_DOC = "900_emoji_spaces"
-ANNOTATOR_ID = 3
-UPDATED = "2026-11-25T10:15:00.123456Z"
 
 
 # --- helpers of this module (the shared ones are in helpers.py) ------------------------------
@@ -45,34 +43,11 @@ def canonical(path: Path) -> dict:
     return data
 
 
-def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, completed_by=ANNOTATOR_ID,
-              updated_at: str = UPDATED) -> list[dict]:
-    """What Label Studio's JSON export gives after an annotator submitted each task,
-    starting from the prediction (``results`` replaces the result per task)."""
-    out = []
-    for i, task in enumerate(tasks):
-        result = copy.deepcopy(results[i] if results else task["predictions"][0]["result"])
-        out.append({
-            "id": 40 + i, "project": 7, "data": copy.deepcopy(task["data"]),
-            "annotations": [{
-                "id": 500 + i, "completed_by": completed_by, "result": result, "was_cancelled": False,
-                "ground_truth": False, "created_at": "2026-11-25T09:00:00.000000Z", "updated_at": updated_at,
-                "lead_time": 12.5, "prediction": {}, "result_count": len(result), "task": 40 + i, "project": 7}],
-            "predictions": [1], "drafts": [], "meta": {}, "created_at": "2026-11-24T00:00:00Z",
-            "updated_at": updated_at, "inner_id": i + 1, "total_annotations": 1, "cancelled_annotations": 0,
-            "total_predictions": 1})
-    return out
-
-
 # --- fixtures ------------------------------------------------------------------------------
 
 @pytest.fixture
 def gold_doc(gold) -> str:
     return sorted(p.stem for p in annotation_files(gold / "annotations" / "draft"))[0]
-
-
-def export_draft(root: Path, *documents: str) -> list[dict]:
-    return export_tasks(Layout(root), "draft", list(documents) or None).tasks
 
 
 # --- 1. the labeling interface -----------------------------------------------------------
@@ -195,7 +170,7 @@ def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(g
         for item in after[layer]:
             prov = item["provenance"]
             if item["id"] in changed:
-                assert prov["annotator"] == f"label-studio-user-{ANNOTATOR_ID}"
+                assert re.fullmatch(r"annotator-[0-9a-f]{12}", prov["annotator"])
                 assert prov["tool"] == "Label Studio (project 7, task 40, annotation 500)"
                 assert prov["created"] == UPDATED
                 if item["id"] in old:
@@ -221,20 +196,30 @@ def test_edits_come_back_as_exactly_those_changes_with_label_studio_provenance(g
     assert text_changes(text, f"diff {latest} -> draft") == heads(gold_doc, since_release)
 
 
-def test_annotator_email_is_recorded_when_the_export_gives_it(gold, gold_doc):
+def test_an_annotators_e_mail_address_is_never_written(gold, gold_doc):
+    """The export names the annotator by e-mail address; the draft gets a pseudonym, the
+    same for the same user id, and no e-mail address anywhere."""
     task = export_draft(gold, gold_doc)[0]
     result = copy.deepcopy(task["predictions"][0]["result"])
     rid = next(r["id"] for r in result if r["from_name"] == REALIS)
     for item in items_of(result, rid):
         if item["from_name"] == POLARITY:
             item["value"]["choices"] = ["negative" if item["value"]["choices"] == ["positive"] else "positive"]
-    user = {"id": 9, "email": "annotator@example.org", "first_name": "", "last_name": ""}
+    user = {"id": 9, "email": "annotator@example.org", "first_name": "Ann", "last_name": "Otator"}
     path = write_json(gold / "ls-export.json", ls_export([task], [result], completed_by=user))
     report = json.loads(ok(run_cli("labelstudio", "import", str(path), "--json", root=gold)).stdout)
     assert change_set(report["changes"]) == {("events", rid, "changed", ("polarity",))}
     after = load_json(annotation_path(gold, "draft", gold_doc))
     event = next(v for v in after["events"] if v["id"] == rid)
-    assert event["provenance"]["annotator"] == "annotator@example.org"
+    who = event["provenance"]["annotator"]
+    assert re.fullmatch(r"annotator-[0-9a-f]{12}", who)
+    from newscorpus.labelstudio.people import annotator
+    from newscorpus.store.paths import Layout
+    assert annotator(Layout(gold), 9) == who  # keyed on the user id: stable
+    for path in (gold / "annotations").rglob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        assert "example.org" not in text and "Otator" not in text, path
+    ok(run_cli("validate", root=gold))
 
 
 def test_several_annotations_the_most_recently_updated_non_cancelled_one_wins(gold, gold_doc):
@@ -483,16 +468,21 @@ def test_a_region_that_cannot_be_re_anchored_is_rejected_naming_task_region_and_
     assert draft_files(emoji_root) == before
 
 
-def test_an_ambiguous_region_is_rejected(emoji_root):
+def test_a_region_whose_text_occurs_nearby_is_not_moved_there(emoji_root):
+    """Offsets that miss the region's text by a few characters are an error naming the
+    task, the region, the offsets and both texts; the region is never moved silently."""
     task = export_draft(emoji_root, EMOJI_DOC)[0]
     text = task["data"]["text"]
     result = copy.deepcopy(task["predictions"][0]["result"])
-    start = text.index("launched") + 3  # neither 'launch' (ev3) nor 'launched' starts here
+    start = text.index("launched") + 3  # 'launch' (ev3) is three characters before
     for item in items_of(result, "ev3"):
         item["value"].update(start=start, end=start + 6)
     path = write_json(emoji_root / "ls-export.json", ls_export([task], [result]))
     before = draft_files(emoji_root)
-    fails(run_cli("labelstudio", "import", str(path), root=emoji_root), "ls-offset-ambiguous")
+    out = fails(run_cli("labelstudio", "import", str(path), root=emoji_root), "ls-offset-mismatch")
+    line = next(x for x in out.stderr.splitlines() if "ls-offset-mismatch" in x)
+    assert "region ev3" in line and f"[{start}, {start + 6})" in line
+    assert "'launch'" in line and repr(text[start:start + 6]) in line
     assert draft_files(emoji_root) == before
 
 

@@ -7,9 +7,10 @@ the store never needs the rules: ``release`` validates the repository, then asks
 store to write the release."""
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import AnnotationSet, Document
@@ -38,6 +39,17 @@ def session(layout: Layout, command: str) -> Iterator[str | None]:
     whatever an interrupted command left; yields a note on that recovery, or None."""
     with repository_lock(layout, command):
         yield recover(layout)
+
+
+def locked(command: str) -> Callable:
+    """Decorate a function whose first argument is the layout: it runs in a session."""
+    def wrap(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def run(layout: Layout, *args, **kwargs):
+            with session(layout, command):
+                return func(layout, *args, **kwargs)
+        return run
+    return wrap
 
 
 # --- reading, checked -------------------------------------------------------------------

@@ -68,7 +68,8 @@ def cmd_export(args, layout) -> int:
 def cmd_import(args, layout) -> int:
     from newscorpus.labelstudio import import_file
 
-    result = import_file(layout, Path(args.file), dry_run=args.dry_run, force=args.force)
+    result = import_file(layout, Path(args.file), dry_run=args.dry_run, force=args.force,
+                         allow_deletions=args.allow_deletions)
     _report(result, args, "draft" if not args.dry_run else "import (dry run)")
     return 0
 
@@ -89,11 +90,22 @@ def cmd_pull(args, layout) -> int:
     from newscorpus.labelstudio import pull
 
     r = pull(layout, args.url, args.project_title, args.project_id,
-             Path(args.save) if args.save else None, args.dry_run, args.force)
+             Path(args.save) if args.save else None, args.dry_run, args.force, args.allow_deletions)
     sys.stderr.write(f"project {r.project_id} ({r.title!r}) at {r.url}: {r.tasks} task(s) with annotations"
                      + (f"; export saved to {r.saved}" if r.saved else "") + "\n")
     _report(r.imported, args, "draft" if not args.dry_run else "pull (dry run)")
     return 0
+
+
+def _import_options(a) -> None:
+    """The options import and pull share."""
+    a.add_argument("--dry-run", action="store_true", help="check and print the diff; write nothing")
+    a.add_argument("--json", action="store_true", help="print the diff as JSON")
+    a.add_argument("--force", action="store_true",
+                   help="replace draft files that have changes of their own since the export")
+    a.add_argument("--allow-deletions", action="store_true",
+                   help="accept an annotation that removes all, or more than half, of a document's "
+                        "annotations (refused otherwise: ls-mass-deletion)")
 
 
 def register(sub, command) -> None:
@@ -132,10 +144,7 @@ def register(sub, command) -> None:
                "Import a Label Studio JSON export (tasks with annotations) into the draft and print the "
                "diff against the exported version. Writes nothing if any check fails.")
     a.add_argument("file", help="the JSON export downloaded from Label Studio (Export > JSON)")
-    a.add_argument("--dry-run", action="store_true", help="check and print the diff; write nothing")
-    a.add_argument("--json", action="store_true", help="print the diff as JSON")
-    a.add_argument("--force", action="store_true",
-                   help="replace draft files that have changes of their own since the export")
+    _import_options(a)
 
     a = action("push", cmd_push,
                "Create or update the Label Studio project (generated interface) and import the tasks "
@@ -151,7 +160,4 @@ def register(sub, command) -> None:
                f"(as 'import' does). Token from ${TOKEN_ENV}.")
     server(a)
     a.add_argument("--save", help="also save the raw JSON export to this file")
-    a.add_argument("--dry-run", action="store_true", help="check and print the diff; write nothing")
-    a.add_argument("--json", action="store_true", help="print the diff as JSON")
-    a.add_argument("--force", action="store_true",
-                   help="replace draft files that have changes of their own since the export")
+    _import_options(a)

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.names import FORMAT, TOOL
 from newscorpus.labelstudio.reader import TaskReader, read_task
 from newscorpus.labelstudio.tasks import documents_raw, unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
-from newscorpus.store.jsonio import read_json, write_json
+from newscorpus.labelstudio.people import annotator
+from newscorpus.store.jsonio import read_json
+from newscorpus.store.transaction import Transaction
 from newscorpus.store.paths import Layout
 
 
@@ -44,22 +47,6 @@ def _timestamp(value: Any) -> tuple:
         except ValueError:
             return (0, 0.0, value)
     return (0, 0.0, "")
-
-
-def _who(completed_by: Any, users: dict[int, str] | None) -> str:
-    if isinstance(completed_by, dict):
-        for key in ("email", "username"):
-            if completed_by.get(key):
-                return str(completed_by[key])
-        if completed_by.get("id") is not None:
-            completed_by = completed_by["id"]
-    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
-        if users and completed_by in users:
-            return users[completed_by]
-        return f"label-studio-user-{completed_by}"
-    if isinstance(completed_by, str) and completed_by:
-        return completed_by
-    return "label-studio-unknown-user"
 
 
 def choose_annotation(annotations: list) -> tuple[dict | None, list[dict], int]:
@@ -157,7 +144,6 @@ class _Import:
     """One import under way: what it reads against and what it found so far."""
     layout: Layout
     shown: str
-    users: dict[int, str] | None
     inventory: Inventory
     docs_raw: dict[str, dict]
     problems: list[Problem] = field(default_factory=list)
@@ -175,7 +161,7 @@ class _Import:
 
 
 def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
-                 users: dict[int, str] | None = None, force: bool = False) -> ImportResult:
+                 force: bool = False, allow_deletions: bool = False) -> ImportResult:
     """Import Label Studio's JSON export (the list of tasks with their annotations)
     into the draft. Everything is checked first; the draft is written (atomically,
     file by file) only when there is no problem. A draft file that has changes of its
@@ -185,7 +171,7 @@ def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
                                   "not a Label Studio JSON export: expected a list of tasks, found "
                                   f"{type(tasks).__name__}"))
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, users, inventory, documents_raw(layout))
+    run = _Import(layout, shown, inventory, documents_raw(layout))
     for i, task in enumerate(tasks):
         _import_task(run, i, task)
     run.fail_if_problems()
@@ -193,6 +179,8 @@ def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
     run.fail_if_problems()
     if not force:
         _check_draft_changes(run)
+    if not allow_deletions:
+        _check_deletions(run)
     run.fail_if_problems()
     return _write(run, dry_run)
 
@@ -211,7 +199,7 @@ def _import_task(run: _Import, i: int, task: Any) -> None:
         return
     aindex = annotations.index(chosen)
     reader = TaskReader(run.layout, run.inventory, run.shown, tptr, where, doc, source, chosen,
-                        f"{tptr}/annotations/{aindex}", _provenance(task, tid, chosen, run.users))
+                        f"{tptr}/annotations/{aindex}", _provenance(run.layout, task, tid, chosen))
     prior, readable = _draft_now(run.layout, doc.id, doc.text_sha256)
     run.priors[doc.id] = (prior, readable)
     new = read_task(reader, _known_ids(run.layout, doc.id, source), prior)
@@ -299,7 +287,7 @@ def _choose(run: _Import, where: str, annotations: list) -> dict | None:
         return None
     if ignored or cancelled:
         def desc(a):
-            return (f"annotation {a.get('id')} by {_who(a.get('completed_by'), run.users)} "
+            return (f"annotation {a.get('id')} by {annotator(run.layout, a.get('completed_by'))} "
                     f"(updated {a.get('updated_at') or a.get('created_at')})")
         run.notes.append(f"{where}: {len(annotations)} annotations; imported the most recently updated "
                          f"non-cancelled one, {desc(chosen)}"
@@ -308,14 +296,14 @@ def _choose(run: _Import, where: str, annotations: list) -> dict | None:
     return chosen
 
 
-def _provenance(task: dict, tid: Any, chosen: dict, users: dict[int, str] | None) -> Provenance:
+def _provenance(layout: Layout, task: dict, tid: Any, chosen: dict) -> Provenance:
     """The provenance of what the annotation changed or added: its annotator and time,
     and the project, task and annotation it came from."""
     when = chosen.get("updated_at") or chosen.get("created_at")
     tool = TOOL + " (" + ", ".join(x for x in (
         f"project {task['project']}" if task.get("project") is not None else "",
         f"task {tid}", f"annotation {chosen.get('id')}") if x) + ")"
-    return Provenance(_who(chosen.get("completed_by"), users), tool,
+    return Provenance(annotator(layout, chosen.get("completed_by")), tool,
                       when if isinstance(when, str) else None, None, None)
 
 
@@ -363,6 +351,25 @@ def _check_draft_changes(run: _Import) -> None:
                                             f"{', ...' if len(lost) > 6 else ''}); " + hint))
 
 
+DELETION_SHARE = 0.5  # an import may remove at most this share of a document's annotations
+
+
+def _check_deletions(run: _Import) -> None:
+    """ls-mass-deletion: an annotation that removes all of a document's annotations, or
+    more than half of them (an annotator who cleared the task, an empty annotation by
+    a second annotator), unless the import allows deletions."""
+    for doc_id, new in sorted(run.sets.items()):
+        before = {(layer, i.id) for layer in LAYERS for i in getattr(run.sources[doc_id], layer)}
+        after = {(layer, i.id) for layer in LAYERS for i in getattr(new, layer)}
+        removed = len(before - after)
+        if before and (not after or removed > DELETION_SHARE * len(before)):
+            run.problems.append(Problem(
+                run.shown, "", "ls-mass-deletion",
+                f"{run.readers[doc_id].where}: the annotation removes {removed} of the "
+                f"{len(before)} annotations of {doc_id} (more than half, or all); nothing is "
+                "written; if this is meant, import again with --allow-deletions", doc_id))
+
+
 def _write(run: _Import, dry_run: bool) -> ImportResult:
     """The diff against the exported versions, and the draft files written (not in a
     dry run)."""
@@ -372,10 +379,12 @@ def _write(run: _Import, dry_run: bool) -> ImportResult:
     changes = diff_sets(old, run.sets)
     written = []
     if not dry_run:
+        txn = Transaction(run.layout)
         for doc_id, ann in sorted(run.sets.items()):
             path = run.layout.draft / f"{doc_id}.json"
-            write_json(path, ann.to_dict())
+            txn.write_json(path, ann.to_dict())
             written.append(path)
+        txn.commit()
     return ImportResult(run.sets, run.sources, run.versions, run.notes, changes, written)
 
 
@@ -399,7 +408,10 @@ def _read_export(path: Path, shown: str) -> Any:
         raise
 
 
-def import_file(layout: Layout, path: Path, dry_run: bool = False, force: bool = False) -> ImportResult:
+def import_file(layout: Layout, path: Path, dry_run: bool = False, force: bool = False,
+                allow_deletions: bool = False) -> ImportResult:
     path = Path(path)
     shown = layout.rel(path)
-    return import_tasks(layout, _read_export(path, shown), shown, dry_run, force=force)
+    with corpus.session(layout, "labelstudio import"):
+        return import_tasks(layout, _read_export(path, shown), shown, dry_run, force=force,
+                            allow_deletions=allow_deletions)

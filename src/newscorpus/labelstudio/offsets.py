@@ -59,25 +59,18 @@ class Offsets:
         return out
 
 
-def _ws_pattern(value: str) -> re.Pattern:
-    parts = re.split(r"(\s+)", value)
-    body = "".join(r"\s+" if p and p.isspace() else re.escape(p) for p in parts)
-    return re.compile(f"(?=({body}))")
-
-
 def _matches(actual: str, value: str) -> bool:
     """True when ``actual`` equals ``value`` up to the length of whitespace runs."""
     return actual == value or re.sub(r"\s+", " ", actual) == re.sub(r"\s+", " ", value) \
         and (actual.strip() == actual) == (value.strip() == value)
 
 
-NEAR = 64
-
-
 def anchor(offsets: Offsets, start: int, end: int, value: str) -> tuple[int, int, str | None]:
     """Where a region really is: ``(start, end, how)`` with ``how`` None when the
-    offsets were right; raises ValueError(check, message) when it cannot be said
-    unambiguously."""
+    offsets were right. Only the documented readings are tried: UTF-16 code units, and
+    offsets into the text with whitespace runs collapsed (older exports, and what the
+    browser shows). A region whose text is anywhere else is not moved: raises
+    ValueError(check, message) naming the offsets and both texts."""
     text = offsets.text
     if 0 <= start < end <= len(text) and text[start:end] == value:
         return start, end, None
@@ -91,28 +84,10 @@ def anchor(offsets: Offsets, start: int, end: int, value: str) -> tuple[int, int
     if len(found) > 1:
         raise ValueError("ls-offset-ambiguous", "offsets fit the text in several readings: "
                          + ", ".join(f"[{s}, {e})" for s, e in sorted(found)))
-    # search for the text itself near the offsets, whitespace runs matching any run
-    centres = {start}
-    for s, _, _ in offsets.candidates(start, end):
-        centres.add(s)
-    lo, hi = max(0, min(centres) - NEAR), max(centres) + NEAR
-    hits = set()
-    if value.strip():
-        for m in _ws_pattern(value).finditer(text, lo):
-            if m.start() > hi:
-                break
-            hits.add((m.start(1), m.end(1)))
-    if len(hits) == 1:
-        s, e = hits.pop()
-        return s, e, "the text found near the offsets"
     actual = text[start:end] if 0 <= start < end <= len(text) else None
-    if hits:
-        raise ValueError("ls-offset-ambiguous",
-                         f"value.text occurs {len(hits)} times near [{start}, {end}) "
-                         f"({', '.join(f'[{s}, {e})' for s, e in sorted(hits))}); "
-                         "cannot tell which one was meant")
-    where = f"text[{start}:{end}] = {actual!r}" if actual is not None else \
+    where = f"the document has {actual!r} there" if actual is not None else \
         f"[{start}, {end}) is outside the text (length {len(text)})"
     raise ValueError("ls-offset-mismatch",
-                     f"value.text does not match the document ({where}), neither as UTF-16 "
-                     "offsets nor with collapsed whitespace, and is not found near the offsets")
+                     f"the region's text {value!r} is not at [{start}, {end}): {where}; it does "
+                     "not fit as UTF-16 offsets or with collapsed whitespace either, and a region "
+                     "is never moved to where its text happens to occur")

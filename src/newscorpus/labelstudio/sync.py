@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.config import labeling_config, normal_xml
 from newscorpus.labelstudio.importer import ImportResult, import_tasks
@@ -31,18 +32,37 @@ def _token() -> str:
     return token
 
 
+def check_url(url: str) -> str:
+    """``http(s)://host[:port][/path]``, without credentials, query or fragment; raises
+    ``url-format`` otherwise."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a port that is not a number
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or parts.username or parts.password or parts.query or parts.fragment
+            or any(c.isspace() for c in url) or (port is not None and not 0 < port < 65536)):
+        raise CorpusError(Problem("--url", "", "url-format",
+                                  "expected http://HOST[:PORT] or https://HOST[:PORT][/PATH], "
+                                  "with no user, password, query or fragment", url))
+    return url.rstrip("/")
+
+
 def connect(url: str):
     """A label_studio_sdk client for ``url``; the token comes from the environment."""
     from label_studio_sdk import LabelStudio
 
-    return LabelStudio(base_url=url.rstrip("/"), api_key=_token(), timeout=120)
+    return LabelStudio(base_url=check_url(url), api_key=_token(), timeout=120)
 
 
 class _Api:
     """Calls into the SDK with errors turned into CorpusError (the token never shown)."""
 
     def __init__(self, url: str):
-        self.url = url.rstrip("/")
+        self.url = check_url(url)
         self.client = connect(self.url)
 
     def __call__(self, what: str, func, *args, missing_ok: bool = False, **kwargs):
@@ -128,6 +148,7 @@ class PushResult:
     version: str
 
 
+@corpus.locked("labelstudio push")
 def push(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
          version: str | None = "latest", documents: list[str] | None = None,
          force: bool = False) -> PushResult:
@@ -220,16 +241,10 @@ class PullResult:
     saved: Path | None
 
 
-def _users(api: _Api) -> dict[int, str]:
-    try:
-        users = api("listing users", api.client.users.list)
-    except CorpusError:
-        return {}
-    return {u.id: (u.email or u.username or f"label-studio-user-{u.id}") for u in users}
-
-
+@corpus.locked("labelstudio pull")
 def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
-         save: Path | None = None, dry_run: bool = False, force: bool = False) -> PullResult:
+         save: Path | None = None, dry_run: bool = False, force: bool = False,
+         allow_deletions: bool = False) -> PullResult:
     """Fetch the project's JSON export (tasks with annotations) and import it into the draft."""
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
     api = _Api(url)
@@ -255,6 +270,7 @@ def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_i
         tasks = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CorpusError(Problem(shown, "", "ls-format", f"the export is not JSON ({exc})")) from None
-    result = import_tasks(layout, tasks, shown, dry_run=dry_run, users=_users(api), force=force)
+    result = import_tasks(layout, tasks, shown, dry_run=dry_run, force=force,
+                          allow_deletions=allow_deletions)
     return PullResult(project.id, project.title, api.url, len(tasks) if isinstance(tasks, list) else 0,
                       result, saved)

@@ -155,6 +155,9 @@ CHECKS: tuple[Check, ...] = (
     _c("unknown-document", "file", "annotations for a document that is not in corpus/documents",
        "no document with this id in corpus/documents", "no such document in the corpus",
        "annotations for a document not in the corpus"),
+    _c("personal-data", "file", "an e-mail address in an annotation's provenance (annotators are "
+       "stored as pseudonyms, never by address or name)",
+       "an e-mail address in the provenance: annotators are recorded as pseudonyms"),
     _c("json-depth", "file", "JSON nested deeper than the reader can follow (a corrupt or hostile file)",
        "JSON nested deeper than the reader allows (about {limit} levels)"),
     # --- the repository ------------------------------------------------------------------
@@ -305,13 +308,19 @@ CHECKS: tuple[Check, ...] = (
     _c("ls-orphan-cue", "labelstudio", "a cue region that no quote links to",
        "cue region {region} is linked to no quote: add a 'cue' relation from the quote content, "
        "or delete the region"),
-    _c("ls-offset-mismatch", "labelstudio", "a region whose text cannot be found at its offsets (nor as "
-       "UTF-16 offsets, nor with collapsed whitespace nearby)",
-       "value.text does not match the document ({where}), neither as UTF-16 offsets nor with collapsed "
-       "whitespace, and is not found near the offsets"),
-    _c("ls-offset-ambiguous", "labelstudio", "a region whose text matches at several places nearby",
-       "offsets fit the text in several readings: {spans}",
-       "value.text occurs {count} times near [{start}, {end}) ({spans}); cannot tell which one was meant"),
+    _c("url-format", "labelstudio", "a --url that is not http(s)://HOST[:PORT][/PATH]",
+       "expected http://HOST[:PORT] or https://HOST[:PORT][/PATH], with no user, password, query or fragment"),
+    _c("ls-mass-deletion", "labelstudio", "an annotation that removes all, or more than half, of a "
+       "document's annotations, imported without --allow-deletions",
+       "{where}: the annotation removes {removed} of the {total} annotations of {document} (more than "
+       "half, or all); nothing is written; if this is meant, import again with --allow-deletions"),
+    _c("ls-offset-mismatch", "labelstudio", "a region whose text is not at its offsets, read as code "
+       "points, as UTF-16 code units or in whitespace-collapsed text (a region is never moved to where "
+       "its text happens to occur)",
+       "the region's text {text} is not at [{start}, {end}): {where}; it does not fit as UTF-16 offsets "
+       "or with collapsed whitespace either, and a region is never moved to where its text happens to occur"),
+    _c("ls-offset-ambiguous", "labelstudio", "a region whose offsets fit its text in more than one of "
+       "those readings", "offsets fit the text in several readings: {spans}"),
     _c("ls-entity-type-conflict", "labelstudio", "mentions of different types linked into one entity",
        "coreference links mentions of different types into one entity ({detail}); give them one type "
        "or remove the coref relation"),

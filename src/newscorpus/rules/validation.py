@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from newscorpus.errors import CorpusError, Problem
 from newscorpus.rules.checks import registered
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import dumps, read_json
-from newscorpus.model import sha256_text
+from newscorpus.model import LAYERS, sha256_text
 from newscorpus.store.cache import Cache
 from newscorpus.store.paths import Layout
 from newscorpus.rules.engine import (DocumentIndex, Job, check_jobs_cached, record_key,
@@ -161,6 +162,7 @@ def check_annotation(data: Any, shown: str, inventory: Inventory,
     ctx = _Context(shown, text, bad, kinds, objects, inventory)
     problems += check_mentions(data, ctx)
     problems += check_orphan_entities(data, shown)
+    problems += check_personal_data(data, shown)
     problems += check_events(data, ctx)
     problems += check_quotes(data, ctx)
     return problems
@@ -248,6 +250,24 @@ def check_orphan_entities(data: dict, shown: str) -> list[Problem]:
     return [Problem(shown, f"/entities/{i}", "orphan-entity", "no mention refers to this entity", e.get("name"))
             for i, e in enumerate(_items(data, "entities"))
             if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] not in used]
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def check_personal_data(data: dict, shown: str) -> list[Problem]:
+    """personal-data: an e-mail address in an annotation's provenance (annotators are
+    stored as pseudonyms)."""
+    problems = []
+    for layer in LAYERS:
+        for i, item in enumerate(_items(data, layer)):
+            prov = item.get("provenance") if isinstance(item, dict) else None
+            for key, value in (prov.items() if isinstance(prov, dict) else ()):
+                if isinstance(value, str) and EMAIL.search(value):
+                    problems.append(Problem(shown, f"/{layer}/{i}/provenance/{key}", "personal-data",
+                                            "an e-mail address in the provenance: annotators are "
+                                            "recorded as pseudonyms", EMAIL.search(value).group()))
+    return problems
 
 
 def check_events(data: dict, ctx: _Context) -> list[Problem]:

@@ -53,15 +53,12 @@ def cmd_config(args, layout) -> int:
 
 
 def cmd_export(args, layout) -> int:
-    from newscorpus.store.jsonio import dumps, write_json
-    from newscorpus.labelstudio import export_tasks
+    from newscorpus.labelstudio import write_tasks
 
-    export = export_tasks(layout, args.version, args.document or None)
+    count, version = write_tasks(layout, args.version, args.document or None,
+                                 Path(args.output) if args.output else None)
     if args.output:
-        write_json(Path(args.output), export.tasks)
-        sys.stderr.write(f"wrote {len(export.tasks)} task(s) of version {export.version} to {args.output}\n")
-    else:
-        sys.stdout.write(dumps(export.tasks))
+        sys.stderr.write(f"wrote {count} task(s) of version {version} to {args.output}\n")
     return 0
 
 

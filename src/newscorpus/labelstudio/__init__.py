@@ -58,8 +58,8 @@ from newscorpus.labelstudio.importer import import_file
 from newscorpus.labelstudio.names import (CONTENT, CUE, DEFAULT_PROJECT_TITLE, DEFAULT_URL, EVENT, MENTION,
                                           MENTION_KIND, POLARITY, QUOTE, QUOTE_KIND, REALIS, TOKEN_ENV)
 from newscorpus.labelstudio.sync import pull, push
-from newscorpus.labelstudio.tasks import export_tasks
+from newscorpus.labelstudio.tasks import export_tasks, write_tasks
 
 __all__ = ["CONTENT", "CUE", "DEFAULT_PROJECT_TITLE", "DEFAULT_URL", "EVENT", "MENTION", "MENTION_KIND",
-           "POLARITY", "QUOTE", "QUOTE_KIND", "REALIS", "TOKEN_ENV", "export_tasks", "import_file",
+           "POLARITY", "QUOTE", "QUOTE_KIND", "REALIS", "TOKEN_ENV", "export_tasks", "write_tasks", "import_file",
            "labeling_config", "pull", "push"]

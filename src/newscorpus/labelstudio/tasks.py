@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.names import (CONTENT, COREF_REL, CUE, CUE_REL, EVENT, FORMAT, MENTION,
@@ -133,37 +135,78 @@ def export_tasks(layout: Layout, version: str | None = "latest",
                  documents: list[str] | None = None) -> Export:
     """One task per document of the corpus for an annotation version (a document
     without an annotation file in that version gets a task without pre-annotations)."""
-    from newscorpus.rules.validation import check_annotation
-    from newscorpus.store.versions import annotation_files, resolve_version, version_dir
+    version, tasks = iter_tasks(layout, version, documents)
+    return Export(version, list(tasks))
+
+
+def iter_tasks(layout: Layout, version: str | None = "latest",
+               documents: list[str] | None = None) -> tuple[str, Iterator[dict]]:
+    """``export_tasks`` one task at a time: the files are checked first (from the
+    validation cache where nothing changed), then each task is built when asked for,
+    so memory does not grow with the corpus."""
+    from newscorpus.rules.engine import check_jobs_cached
+    from newscorpus.rules.validation import check_annotation, check_document_records, folder_jobs
+    from newscorpus.store.cache import Cache
+    from newscorpus.store.versions import resolve_version, version_dir
 
     version = resolve_version(layout, version)
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    docs_raw = documents_raw(layout)
-    wanted = sorted(docs_raw)
-    if documents:
-        unknown = [d for d in documents if d not in docs_raw]
-        if unknown:
-            raise CorpusError([Problem(layout.rel(layout.documents), "", "unknown-document",
-                                       "no document with this id in corpus/documents", d) for d in unknown])
-        wanted = sorted(set(documents))
-    # the files exported are validated (against the current inventory, which the
-    # generated interface offers): nothing invalid reaches the annotators
-    problems: list[Problem] = []
-    sets: dict[str, AnnotationSet] = {}
-    for path in annotation_files(version_dir(layout, version)):
-        if documents and path.stem not in wanted:
-            continue
-        shown = layout.rel(path)
-        data = read_json(path, shown)
-        found = check_annotation(data, shown, inventory, docs_raw, version, path.stem)
-        problems += found
-        if not found:
-            sets[path.stem] = AnnotationSet.from_dict(data)
+    cache = Cache(layout)
+    try:
+        index, _ = check_document_records(layout, inventory, cache)
+        wanted = _wanted(layout, sorted(index.paths), documents)
+        # the files exported are validated (against the current inventory, which the
+        # generated interface offers): nothing invalid reaches the annotators
+        jobs = [j for j in folder_jobs(layout, version_dir(layout, version), layout.inventory, version)
+                if j.stem in set(wanted)]
+        problems = check_jobs_cached(check_annotation, layout, cache, jobs, index)
+    finally:
+        cache.close()
     if problems:
         raise CorpusError(problems)
-    tasks = []
+    files = {j.stem: j.path for j in jobs}
+    return version, _tasks(index, files, wanted, version, inventory)
+
+
+def _wanted(layout: Layout, known: list[str], documents: list[str] | None) -> list[str]:
+    if not documents:
+        return known
+    unknown = [d for d in documents if d not in set(known)]
+    if unknown:
+        raise CorpusError([Problem(layout.rel(layout.documents), "", "unknown-document",
+                                   "no document with this id in corpus/documents", d) for d in unknown])
+    return sorted(set(documents))
+
+
+def _tasks(index, files: dict[str, str], wanted: list[str], version: str,
+           inventory: Inventory) -> Iterator[dict]:
     for doc_id in wanted:
-        doc = Document.from_dict(docs_raw[doc_id])
-        ann = sets.get(doc_id) or AnnotationSet(doc_id, doc.text_sha256, version)
-        tasks.append(build_task(doc, ann, version, inventory))
-    return Export(version, tasks)
+        doc = Document.from_dict(index.get(doc_id))
+        ann = (AnnotationSet.from_dict(read_json(Path(files[doc_id]))) if doc_id in files
+               else AnnotationSet(doc_id, doc.text_sha256, version))
+        yield build_task(doc, ann, version, inventory)
+
+
+def write_tasks(layout: Layout, version: str | None, documents: list[str] | None,
+                output: Path | None) -> tuple[int, str]:
+    """Write the tasks as one JSON list, task by task, to ``output`` (atomically) or to
+    standard output: (the number of tasks, the version)."""
+    import sys
+
+    from newscorpus.store.jsonio import atomic_write_chunks, list_chunks
+
+    version, tasks = iter_tasks(layout, version, documents)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for task in tasks:
+            count += 1
+            yield task
+
+    if output is not None:
+        atomic_write_chunks(output, list_chunks(counted()))
+    else:
+        for chunk in list_chunks(counted()):
+            sys.stdout.write(chunk)
+    return count, version

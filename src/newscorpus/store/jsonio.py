@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from newscorpus.errors import CorpusError, Problem
 
@@ -75,3 +75,31 @@ def atomic_write_text(path: Path, content: str) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, dumps(data))
+
+
+def list_chunks(items: Iterable[Any]) -> Iterator[str]:
+    """``dumps(list(items))`` in pieces, one item at a time (the same bytes)."""
+    first = True
+    for item in items:
+        body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + body
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """``atomic_write_text`` of text produced piece by piece (never all in memory)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -21,20 +21,20 @@ def _report(result, args, target: str) -> None:
 
     _notes(result.notes)
     if getattr(args, "json", False):
-        _out(json.dumps({"source": result.source_name, "documents": sorted(result.sets),
+        _out(json.dumps({"source": result.source_name, "documents": sorted(result.documents),
                          "written": [str(p) for p in result.written], "dry_run": bool(args.dry_run),
                          "summary": summarize(result.changes), "changes": result.changes},
                         ensure_ascii=False, indent=2))
         return
-    if result.sets:
+    if result.documents:
         _out(format_text(result.changes, result.source_name, target))
-    if not result.sets:
+    if not result.documents:
         _out("nothing to import: no task has a submitted annotation")
         return
     if args.dry_run:
-        _out(f"dry run: {len(result.sets)} document(s) checked, nothing written")
+        _out(f"dry run: {len(result.documents)} document(s) checked, nothing written")
     else:
-        _out(f"imported {len(result.sets)} document(s) into the draft: "
+        _out(f"imported {len(result.documents)} document(s) into the draft: "
              + (", ".join(p.name for p in result.written) or "nothing to import"))
 
 

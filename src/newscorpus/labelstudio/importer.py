@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
@@ -25,10 +25,9 @@ from newscorpus.store.paths import Layout
 
 @dataclass
 class ImportResult:
-    """What an import read (the sets, by document), against what (the exported sources
-    and their versions), what it noted, the diff and the draft files written."""
-    sets: dict[str, AnnotationSet]
-    sources: dict[str, AnnotationSet]
+    """What an import read (the documents), against which exported versions, what it
+    noted, the diff and the draft files written."""
+    documents: list[str]
     source_versions: dict[str, str]
     notes: list[str]
     changes: list[dict]
@@ -145,7 +144,7 @@ class _Import:
     layout: Layout
     shown: str
     inventory: Inventory
-    docs_raw: dict[str, dict]
+    docs_raw: Any  # the document records by id, read on demand (rules.engine.DocumentIndex)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sets: dict[str, AnnotationSet] = field(default_factory=dict)
@@ -154,35 +153,66 @@ class _Import:
     readers: dict[str, TaskReader] = field(default_factory=dict)
     priors: dict[str, tuple[AnnotationSet | None, bool]] = field(default_factory=dict)
     seen: dict[str, str] = field(default_factory=dict)  # document id -> the task that had it
+    done: list[str] = field(default_factory=list)  # the documents read so far
+    changes: list[dict] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
 
     def fail_if_problems(self) -> None:
         if self.problems:
             raise CorpusError(self.problems)
 
 
-def import_tasks(layout: Layout, tasks: Any, shown: str, dry_run: bool = False,
+def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False,
                  force: bool = False, allow_deletions: bool = False) -> ImportResult:
-    """Import Label Studio's JSON export (the list of tasks with their annotations)
-    into the draft. Everything is checked first; the draft is written (atomically,
-    file by file) only when there is no problem. A draft file that has changes of its
-    own since the export (not from Label Studio) is only replaced with ``force``."""
-    if not isinstance(tasks, list):
+    """Import Label Studio's JSON export (the tasks with their annotations) into the
+    draft, one task at a time: each is read, validated and checked against the draft,
+    then staged in a transaction and forgotten (memory does not grow with the export).
+    The draft is written only when no task had a problem. A draft file that has changes
+    of its own since the export (not from Label Studio) is only replaced with ``force``;
+    an annotation that deletes most of a document only with ``allow_deletions``."""
+    if not isinstance(tasks, (list, Iterator)):
         raise CorpusError(Problem(shown, "", "ls-format",
                                   "not a Label Studio JSON export: expected a list of tasks, found "
                                   f"{type(tasks).__name__}"))
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, inventory, documents_raw(layout))
-    for i, task in enumerate(tasks):
-        _import_task(run, i, task)
-    run.fail_if_problems()
+    run = _Import(layout, shown, inventory, _document_index(layout))
+    txn = None if dry_run else Transaction(layout)
+    try:
+        for i, task in enumerate(tasks):
+            _import_task(run, i, task)
+            _finish_task(run, txn, force, allow_deletions)
+        run.fail_if_problems()
+    except BaseException:
+        if txn is not None:
+            txn.abort()
+        raise
+    if txn is not None:
+        txn.commit()
+    run.changes.sort(key=lambda c: c["document"])  # stable: each document's order is kept
+    return ImportResult(sorted(run.done), run.versions, run.notes, run.changes, sorted(run.written))
+
+
+def _document_index(layout: Layout):
+    from newscorpus.rules.engine import DocumentIndex
+
+    return DocumentIndex({p.stem: str(p) for p in sorted(layout.documents.glob("*.json"))})
+
+
+def _finish_task(run: _Import, txn: Transaction | None, force: bool, allow_deletions: bool) -> None:
+    """Check the set the last task gave; stage it if nothing is wrong so far; forget it."""
+    if not run.sets:
+        return
     _validate(run)
-    run.fail_if_problems()
-    if not force:
+    if not run.problems and not force:
         _check_draft_changes(run)
-    if not allow_deletions:
+    if not run.problems and not allow_deletions:
         _check_deletions(run)
-    run.fail_if_problems()
-    return _write(run, dry_run)
+    if not run.problems:
+        _stage(run, txn)
+    run.sets.clear()
+    run.sources.clear()
+    run.readers.clear()
+    run.priors.clear()
 
 
 def _import_task(run: _Import, i: int, task: Any) -> None:
@@ -232,7 +262,7 @@ def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Docu
         return None
     doc_id = block.get("document_id")
     where = f"task {tid} ({doc_id})"
-    if doc_id not in run.docs_raw:
+    if run.docs_raw.get(doc_id) is None:
         run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/document_id", "ls-unknown-document",
                                     f"task {tid}: no document with this id in corpus/documents", str(doc_id)))
         return None
@@ -242,7 +272,7 @@ def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Docu
                                     f"(first: task {run.seen[doc_id]})", doc_id))
         return None
     run.seen[doc_id] = str(tid)
-    doc = Document.from_dict(run.docs_raw[doc_id])
+    doc = Document.from_dict(run.docs_raw.get(doc_id))
     if block.get("text_sha256") != doc.text_sha256 or data.get("text") != doc.text:
         run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/text_sha256", "ls-text-changed",
                                     f"{where}: the document text changed since the task was exported "
@@ -370,22 +400,18 @@ def _check_deletions(run: _Import) -> None:
                 "written; if this is meant, import again with --allow-deletions", doc_id))
 
 
-def _write(run: _Import, dry_run: bool) -> ImportResult:
-    """The diff against the exported versions, and the draft files written (not in a
-    dry run)."""
+def _stage(run: _Import, txn: Transaction | None) -> None:
+    """The diff of the task's set against the exported version, and its draft file
+    staged (not in a dry run)."""
     from newscorpus.store.diff import diff_sets
 
-    old = {d: replace(s, version="draft") for d, s in run.sources.items()}
-    changes = diff_sets(old, run.sets)
-    written = []
-    if not dry_run:
-        txn = Transaction(run.layout)
-        for doc_id, ann in sorted(run.sets.items()):
+    for doc_id, ann in sorted(run.sets.items()):
+        run.done.append(doc_id)
+        run.changes += diff_sets({doc_id: replace(run.sources[doc_id], version="draft")}, {doc_id: ann})
+        if txn is not None:
             path = run.layout.draft / f"{doc_id}.json"
             txn.write_json(path, ann.to_dict())
-            written.append(path)
-        txn.commit()
-    return ImportResult(run.sets, run.sources, run.versions, run.notes, changes, written)
+            run.written.append(path)
 
 
 def _read_export(path: Path, shown: str) -> Any:
@@ -408,10 +434,38 @@ def _read_export(path: Path, shown: str) -> Any:
         raise
 
 
+def iter_export(path: Path, shown: str) -> Iterator[Any]:
+    """The tasks of an export file one at a time (``ijson``), for an export that is a
+    JSON list; anything else, or a damaged file, gets ``_read_export``'s named errors."""
+    import ijson
+
+    with open(path, "rb") as handle:
+        head = handle.read(4096).lstrip()
+    if not head.startswith(b"["):
+        tasks = _read_export(path, shown)  # not a list: the named error (or a list after all)
+        yield from tasks if isinstance(tasks, list) else _not_a_list(shown, tasks)
+        return
+    try:
+        with open(path, "rb") as handle:
+            yield from ijson.items(handle, "item", use_float=True)
+    except ijson.JSONError:
+        _read_export(path, shown)  # raises the named error with line and column
+        raise
+
+
+def _not_a_list(shown: str, tasks: Any) -> Iterator[Any]:
+    raise CorpusError(Problem(shown, "", "ls-format",
+                              "not a Label Studio JSON export: expected a list of tasks, found "
+                              f"{type(tasks).__name__}"))
+    yield  # pragma: no cover - a generator that only raises
+
+
 def import_file(layout: Layout, path: Path, dry_run: bool = False, force: bool = False,
                 allow_deletions: bool = False) -> ImportResult:
     path = Path(path)
     shown = layout.rel(path)
+    if not path.is_file():
+        read_json(path, shown)  # the named error: missing, a folder, a device
     with corpus.session(layout, "labelstudio import"):
-        return import_tasks(layout, _read_export(path, shown), shown, dry_run, force=force,
+        return import_tasks(layout, iter_export(path, shown), shown, dry_run, force=force,
                             allow_deletions=allow_deletions)

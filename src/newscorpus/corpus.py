@@ -80,6 +80,14 @@ def is_folder_name(name: str) -> bool:
 def load_version(layout: Layout, name: str) -> tuple[str, dict[str, AnnotationSet]]:
     """A version name (release, 'latest', 'draft') or a folder of annotation files,
     validated, as (resolved name, annotation sets by document id)."""
+    resolved, sets = iter_version(layout, name)
+    return resolved, {ann.document_id: ann for ann in sets}
+
+
+def iter_version(layout: Layout, name: str, checked: bool = False
+                 ) -> tuple[str, Iterator[AnnotationSet]]:
+    """``load_version`` one annotation set at a time, in document id order (memory
+    does not grow with the corpus). ``checked``: the repository was validated already."""
     if is_folder_name(name):
         # the folder's files, and the document records they are checked against
         inventory = current_inventory(layout)
@@ -87,10 +95,11 @@ def load_version(layout: Layout, name: str) -> tuple[str, dict[str, AnnotationSe
         problems += validate_folder(layout, Path(name), inventory, docs, None)
         if problems:
             raise CorpusError(problems)
-        return name, _versions.load_folder(Path(name))
+        return name, _versions.iter_folder(Path(name))
     version = _versions.resolve_version(layout, name)
-    require_valid(layout)
-    return version, _versions.load_sets(layout, version)
+    if not checked:
+        require_valid(layout)
+    return version, _versions.iter_sets(layout, version)
 
 
 def inventory_of(layout: Layout, name: str, resolved: str) -> Inventory:
@@ -150,10 +159,32 @@ def _pairs(layout: Layout, version: str) -> Iterator[tuple[Document, AnnotationS
 
 
 def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
-    """Per-annotation differences between two versions or folders."""
-    old_name, a = load_version(layout, old)
-    new_name, b = load_version(layout, new)
-    return old_name, new_name, diff_sets(a, b)
+    """Per-annotation differences between two versions or folders (the repository is
+    validated once; the two versions are read side by side, a document at a time)."""
+    if not (is_folder_name(old) and is_folder_name(new)):
+        require_valid(layout)
+    old_name, a = iter_version(layout, old, checked=True)
+    new_name, b = iter_version(layout, new, checked=True)
+    changes: list[dict] = []
+    for doc_a, doc_b in _side_by_side(a, b):
+        changes += diff_sets(doc_a, doc_b)
+    return old_name, new_name, changes
+
+
+def _side_by_side(a: Iterator[AnnotationSet], b: Iterator[AnnotationSet]
+                  ) -> Iterator[tuple[dict, dict]]:
+    """Pairs of one-document dicts from two id-ordered streams ({} where one lacks it)."""
+    x, y = next(a, None), next(b, None)
+    while x is not None or y is not None:
+        if y is None or (x is not None and x.document_id < y.document_id):
+            yield {x.document_id: x}, {}
+            x = next(a, None)
+        elif x is None or y.document_id < x.document_id:
+            yield {}, {y.document_id: y}
+            y = next(b, None)
+        else:
+            yield {x.document_id: x}, {y.document_id: y}
+            x, y = next(a, None), next(b, None)
 
 
 # --- writing, after checking ----------------------------------------------------------

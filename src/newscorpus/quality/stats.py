@@ -70,5 +70,5 @@ def version_stats(layout, name: str) -> tuple[str, dict]:
     """The counts of one version (release, 'latest', 'draft' or a folder), validated."""
     from newscorpus import corpus
 
-    version, sets = corpus.load_version(layout, name)
+    version, sets = corpus.iter_version(layout, name)
     return version, compute_stats(sets, corpus.inventory_of(layout, name, version))

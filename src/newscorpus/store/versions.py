@@ -141,6 +141,12 @@ def iter_sets(layout: Layout, version: str) -> Iterator[AnnotationSet]:
         yield AnnotationSet.from_dict(read_json(path, layout.rel(path)))
 
 
+def iter_folder(folder: Path) -> Iterator[AnnotationSet]:
+    """The annotation sets of any folder one at a time, in file name (document id) order."""
+    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+        yield AnnotationSet.from_dict(read_json(path, str(path)))
+
+
 def load_folder(folder: Path) -> dict[str, AnnotationSet]:
     out = {}
     for path in annotation_files(folder):
@@ -225,8 +231,9 @@ def start_draft(layout: Layout, doc_ids: list[str] | None = None) -> list[Path]:
     return [layout.draft / f"{d}.json" for d in wanted]
 
 
-def _bump_problems(layout: Layout, version: Version, last: Release | None,
-                   draft: dict[str, AnnotationSet], previous: dict[str, AnnotationSet]) -> list[Problem]:
+def _bump_problems(layout: Layout, version: Version, last: Release | None, added: int) -> list[Problem]:
+    """The version against the last release: higher; major for a changed inventory;
+    at least minor when annotations (by document and id) were added."""
     shown = layout.rel(layout.release_index)
     if last is None:
         return []
@@ -240,12 +247,9 @@ def _bump_problems(layout: Layout, version: Version, last: Release | None,
         problems.append(Problem(shown, "/releases", "version-bump",
                                 f"the label inventory changed since {lv}: a major release is required",
                                 str(version)))
-    prev_ids = {(d, i.id) for d, s in previous.items() for layer in LAYERS for i in getattr(s, layer)}
-    added = [(d, i.id) for d, s in draft.items() for layer in LAYERS for i in getattr(s, layer)
-             if (d, i.id) not in prev_ids]
     if added and (version.major, version.minor) == (lv.major, lv.minor):
         problems.append(Problem(shown, "/releases", "version-bump",
-                                f"{len(added)} annotations were added since {lv}: a minor release is required",
+                                f"{added} annotations were added since {lv}: a minor release is required",
                                 str(version)))
     return problems
 
@@ -266,38 +270,26 @@ def check_release_args(version: str, message: str, date: str | None) -> tuple[Ve
 
 
 def create_release(layout: Layout, version: str, message: str, date: str | None = None) -> Path:
-    """Freeze the draft as a release: check the version, write the release folder
-    atomically, then update the index, the changelog, CITATION.cff and the draft.
-    The caller validates the repository first (``newscorpus.corpus.release``)."""
-
+    """Freeze the draft as a release, in one transaction: the release folder, the index,
+    the changelog, CITATION.cff and the restamped draft. The draft and the previous
+    release are read side by side, one document at a time (memory does not grow with
+    the corpus). The caller validates the repository first (``corpus.release``)."""
     v, date = check_release_args(version, message, date)
-    draft = load_sets(layout, DRAFT)
-    if not draft:
-        raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-empty", "the draft has no annotation files"))
     last = latest_release(layout)
-    previous = load_sets(layout, last.version) if last else {}
-    problems = _bump_problems(layout, v, last, draft, previous)
     target = version_dir(layout, version)
-    if target.exists():
-        problems.append(Problem(layout.rel(target), "", "release-exists", "this release already exists", version))
-    if problems:
-        raise CorpusError(problems)
-
-    stamped = {d: _stamp(s, previous.get(d), version) for d, s in sorted(draft.items())}
     txn = Transaction(layout)
     try:
-        manifest_sha = _stage_release_folder(txn, layout, target, stamped, version, date,
-                                             message, last)
-        releases = read_index(layout) + [Release(version, date, manifest_sha)]
-        txn.write_json(layout.release_index, {"releases": [
-            {"version": r.version, "date": r.date, "manifest_sha256": r.manifest_sha256}
-            for r in releases]})
-        changes = diff_sets(previous, stamped)
-        txn.write_text(layout.changelog, _changelog_text(
-            layout, version, date, message.strip(), summarize(changes), last))
-        if layout.citation.exists():
-            txn.write_text(layout.citation, _citation_text(layout, version, date))
-        _stage_draft(txn, layout, stamped)
+        tally = _stage_documents(txn, layout, txn.new_folder(target), version, last)
+        if not tally.documents:
+            raise CorpusError(Problem(layout.rel(layout.draft), "", "draft-empty",
+                                      "the draft has no annotation files"))
+        problems = _bump_problems(layout, v, last, tally.added)
+        if target.exists():
+            problems.append(Problem(layout.rel(target), "", "release-exists",
+                                    "this release already exists", version))
+        if problems:
+            raise CorpusError(problems)
+        _stage_release_files(txn, layout, tally, version, date, message.strip(), last)
     except BaseException:
         txn.abort()
         raise
@@ -305,24 +297,74 @@ def create_release(layout: Layout, version: str, message: str, date: str | None 
     return target
 
 
-def _stage_release_folder(txn: Transaction, layout: Layout, target: Path,
-                          stamped: dict[str, AnnotationSet], version: str, date: str,
-                          message: str, last: Release | None) -> str:
-    """Stage the release folder; return its manifest's checksum."""
-    folder = txn.new_folder(target)
-    files = {}
-    for doc_id, ann in stamped.items():
+@dataclass
+class _Tally:
+    """What staging a release's documents found: the release folder, its files'
+    checksums, the documents, the annotations added and the changes by layer."""
+    folder: Path
+    files: dict[str, str]
+    documents: int = 0
+    added: int = 0
+    summary: dict[str, dict[str, int]] | None = None
+
+
+def _side_by_side(layout: Layout, last: Release | None
+                  ) -> Iterator[tuple[str, AnnotationSet | None, AnnotationSet | None]]:
+    """(document id, previous set, draft set) in document id order."""
+    prev = iter_sets(layout, last.version) if last else iter(())
+    draft = iter_sets(layout, DRAFT)
+    x, y = next(prev, None), next(draft, None)
+    while x is not None or y is not None:
+        if y is None or (x is not None and x.document_id < y.document_id):
+            yield x.document_id, x, None
+            x = next(prev, None)
+        elif x is None or y.document_id < x.document_id:
+            yield y.document_id, None, y
+            y = next(draft, None)
+        else:
+            yield x.document_id, x, y
+            x, y = next(prev, None), next(draft, None)
+
+
+def _stage_documents(txn: Transaction, layout: Layout, folder: Path, version: str,
+                     last: Release | None) -> _Tally:
+    """Stamp and stage each draft file (release folder and draft), one at a time."""
+    tally = _Tally(folder, {}, summary={layer: {"added": 0, "removed": 0, "changed": 0}
+                                        for layer in LAYERS})
+    for doc_id, previous, draft in _side_by_side(layout, last):
+        stamped = _stamp(draft, previous, version) if draft is not None else None
+        for change in diff_sets({doc_id: previous} if previous else {},
+                                {doc_id: stamped} if stamped else {}):
+            tally.summary[change["layer"]][change["change"]] += 1
+            tally.added += change["change"] == "added"
+        if stamped is None:
+            continue
+        tally.documents += 1
         path = folder / f"{doc_id}.json"
-        _write_new(path, dumps(ann.to_dict()))
-        files[path.name] = file_sha256(path)
-    shutil.copyfile(layout.inventory, folder / INVENTORY_SNAPSHOT)
-    os.chmod(folder / INVENTORY_SNAPSHOT, new_file_mode())
-    files[INVENTORY_SNAPSHOT] = file_sha256(folder / INVENTORY_SNAPSHOT)
-    manifest = {"version": version, "date": date, "message": message.strip(),
+        _write_new(path, dumps(stamped.to_dict()))
+        tally.files[path.name] = file_sha256(path)
+        txn.write_json(layout.draft / f"{doc_id}.json", replace(stamped, version=DRAFT).to_dict())
+    return tally
+
+
+def _stage_release_files(txn: Transaction, layout: Layout, tally: _Tally, version: str,
+                         date: str, message: str, last: Release | None) -> None:
+    """The inventory snapshot and manifest, the index, the changelog, CITATION.cff."""
+    shutil.copyfile(layout.inventory, tally.folder / INVENTORY_SNAPSHOT)
+    os.chmod(tally.folder / INVENTORY_SNAPSHOT, new_file_mode())
+    tally.files[INVENTORY_SNAPSHOT] = file_sha256(tally.folder / INVENTORY_SNAPSHOT)
+    manifest = {"version": version, "date": date, "message": message,
                 "previous": last.version if last else None,
-                "files": dict(sorted(files.items()))}
-    _write_new(folder / MANIFEST, dumps(manifest))
-    return file_sha256(folder / MANIFEST)
+                "files": dict(sorted(tally.files.items()))}
+    _write_new(tally.folder / MANIFEST, dumps(manifest))
+    releases = read_index(layout) + [Release(version, date, file_sha256(tally.folder / MANIFEST))]
+    txn.write_json(layout.release_index, {"releases": [
+        {"version": r.version, "date": r.date, "manifest_sha256": r.manifest_sha256}
+        for r in releases]})
+    txn.write_text(layout.changelog, _changelog_text(layout, version, date, message,
+                                                     tally.summary, last))
+    if layout.citation.exists():
+        txn.write_text(layout.citation, _citation_text(layout, version, date))
 
 
 def _write_new(path: Path, content: str) -> None:

@@ -34,10 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     from newscorpus.cli.corpus import register as corpus_register
+    from newscorpus.cli.exports import register as exports_register
     from newscorpus.cli.hf import register as hf_register
     from newscorpus.cli.labelstudio import register as ls_register
 
-    return [corpus_register, hf_register, ls_register]
+    return [corpus_register, hf_register, ls_register, exports_register]
 
 
 def _command_line(argv: list[str] | None) -> str:

@@ -43,6 +43,11 @@ SCOPES: dict[str, tuple[str, str]] = {
         "Reported by `newscorpus labelstudio import`, `push` and `pull`. An import writes "
         "nothing unless all checks pass, these and every annotation-file check; each problem "
         "names the task and the annotation (`task T, annotation A: ...`)."),
+    "exports": (
+        "Other formats",
+        "Reported by `newscorpus convert --from brat` (reading a folder of brat `.txt`/`.ann` files "
+        "back into the draft or a folder). Nothing is written unless every file is clean and every "
+        "annotation set passes the annotation-file checks; each problem names the file and line."),
     "huggingface": (
         "Hugging Face build and publish",
         "Reported by `newscorpus build` (the CITATION.cff it copies into the dataset) and "
@@ -344,6 +349,32 @@ CHECKS: tuple[Check, ...] = (
        "the export (without --force)",
        "document {document} has a task with annotations that differs from the export of {version}; "
        "pull the annotations first, or pass --force to replace the task (its annotations are deleted)"),
+    # --- other formats (brat) ------------------------------------------------------------
+    _c("brat-format", "exports", "a malformed .ann line, an id defined twice, a discontinuous span, a "
+       "damaged newscorpus note, a quote with two cues or speakers, a missing .txt",
+       "not a brat standoff line: T, E, R, A, * or # lines as brat writes them",
+       "id {id} is defined twice (first on line {line})",
+       "discontinuous spans (several fragments) cannot be read into the corpus",
+       "the note is not newscorpus JSON ({error})", "{relation id}: quote {quote} has a second {kind} relation",
+       "no {file} next to the .ann"),
+    _c("brat-unknown-type", "exports", "a type, role, relation or attribute value that annotation.conf "
+       "(generated from the inventory) does not have",
+       "type {type} is not in annotation.conf (generated from the inventory)",
+       "role {role} is not in annotation.conf (generated from the inventory)",
+       "relation {type} is not in annotation.conf (generated from the inventory)",
+       "attribute {name} {value} is not in annotation.conf (generated from the inventory)"),
+    _c("brat-offset-mismatch", "exports", "a span whose offsets fall outside the .txt, or whose text is "
+       "not the text at its offsets (offsets are code points of the UTF-8 .txt)",
+       "offsets [{start}, {end}) fall outside the text (length {length})",
+       "text {text} differs from the text at [{start}, {end}) of the .txt: {actual}"),
+    _c("brat-dangling-reference", "exports", "a reference to an id that is not there or not of the "
+       "right kind; a trigger without event, a cue without quote",
+       "{id} refers to {target}, which is not {expected} in this file",
+       "{id} ({type}) belongs to no {owner}"),
+    _c("brat-missing-attribute", "exports", "a mention without MentionKind, an event without Realis or "
+       "Polarity, a quote without QuoteKind", "{what} {id} has no {attribute} attribute"),
+    _c("brat-text-mismatch", "exports", "a .txt that differs from the document text in corpus/documents",
+       "the .txt differs from the document text in corpus/documents (the offsets would mean nothing)"),
     # --- Hugging Face --------------------------------------------------------------------
     _c("cff-syntax", "huggingface", "CITATION.cff is not valid YAML", "{YAML error}"),
     *(_cff_check(k) for k in CFF_KEYWORDS),

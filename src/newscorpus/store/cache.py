@@ -41,11 +41,16 @@ class Cache:
         self.db: sqlite3.Connection | None = None
         self.pending_hashes: list[tuple] = []
         self.pending_passes: list[tuple[str, str]] = []
+        # read once, in two queries: a lookup per file would cost more than the check
+        self.hashes: dict[str, tuple] = {}
+        self.passes: dict[str, str] = {}
         try:
             folder = state_dir(layout)
             folder.mkdir(exist_ok=True)
             self.db = sqlite3.connect(str(folder / "cache.sqlite"), timeout=30)
             self.db.executescript(SCHEMA)
+            self.hashes = {row[0]: tuple(row[1:]) for row in self.db.execute("select * from hashes")}
+            self.passes = dict(self.db.execute("select key, extra from passed"))
         except (OSError, sqlite3.Error):
             self.db = None
 
@@ -54,23 +59,20 @@ class Cache:
         st = path.stat()
         key = str(path.resolve())
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        if self.db is not None:
-            row = self.db.execute("select size, mtime_ns, ctime_ns, ino, sha256 from hashes "
-                                  "where path = ?", (key,)).fetchone()
-            if row is not None and tuple(row[:4]) == stamp:
-                return row[4]
+        row = self.hashes.get(key)
+        if row is not None and row[:4] == stamp:
+            return row[4]
         sha = file_sha256(path)
+        self.hashes[key] = (*stamp, sha)
         self.pending_hashes.append((key, *stamp, sha))
         return sha
 
     def passed(self, key: str) -> str | None:
         """The extra value stored with a passed check, or None if it never passed."""
-        if self.db is None:
-            return None
-        row = self.db.execute("select extra from passed where key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
+        return self.passes.get(key)
 
     def record_pass(self, key: str, extra: str = "") -> None:
+        self.passes[key] = extra
         self.pending_passes.append((key, extra))
 
     def save(self) -> None:

@@ -406,24 +406,12 @@ def _quotes(ordered: list[_Region], regions: dict[str, _Region], ids: dict[str, 
 def _keep_provenance(new: AnnotationSet, source: AnnotationSet, provenance: Provenance) -> AnnotationSet:
     """Unchanged annotations keep their provenance; changed ones keep the version that
     introduced them and get the Label Studio annotator and time; new ones get those."""
-    from newscorpus.store.diff import change_status
+    from newscorpus.store.diff import restamp
 
-    old_items = source.by_id()
-    out = {}
-    for layer in LAYERS:
-        items = []
-        for item in getattr(new, layer):
-            old = old_items.get(item.id)
-            status = change_status(old, item)
-            if status == "same":
-                items.append(replace(item, provenance=old.provenance))
-            elif status == "changed":
-                items.append(replace(item, provenance=replace(
-                    provenance, introduced_in=old.provenance.introduced_in, changed_in=None)))
-            else:
-                items.append(replace(item, provenance=provenance))
-        out[layer] = items
-    return replace(new, **out)
+    return restamp(new, source,
+                   changed=lambda item, old: replace(provenance, changed_in=None,
+                                                     introduced_in=old.provenance.introduced_in),
+                   added=lambda item: provenance)
 
 
 # --- entities ----------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ changed with the fields that changed. Provenance is not compared (it records who
 when, not what)."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, Callable
 
 from newscorpus.model import LAYERS, AnnotationSet
 
@@ -101,3 +102,21 @@ def format_text(changes: list[dict], old_name: str, new_name: str) -> str:
             detail = "; ".join(f"{f}: {fa.get(f)!r} -> {fb.get(f)!r}" for f in c["fields"])
             lines.append(f"{head}: {detail}")
     return "\n".join(lines)
+
+
+def restamp(new: AnnotationSet, old: AnnotationSet | None, changed: Callable,
+            added: Callable) -> AnnotationSet:
+    """Each annotation of ``new`` against ``old`` by id: an unchanged one keeps its old
+    provenance; ``changed(item, old_item)`` and ``added(item)`` give the others'."""
+    old_items = old.by_id() if old else {}
+    out = {}
+    for layer in LAYERS:
+        items = []
+        for item in getattr(new, layer):
+            prev = old_items.get(item.id)
+            status = change_status(prev, item)
+            prov = (prev.provenance if status == "same"
+                    else changed(item, prev) if status == "changed" else added(item))
+            items.append(replace(item, provenance=prov))
+        out[layer] = items
+    return replace(new, **out)

@@ -58,19 +58,7 @@ def new_file_mode(folder: bool = False) -> int:
 def atomic_write_text(path: Path, content: str) -> None:
     """Write to a temporary file in the same folder, then rename over the target.
     The file keeps its mode; a new file gets the user's umask."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write_chunks(path, [content])
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -25,7 +25,7 @@ from newscorpus.errors import CorpusError, Problem
 from newscorpus.store.jsonio import dumps, new_file_mode, read_json, write_json
 from newscorpus.store.transaction import Transaction
 from newscorpus.model import LAYERS, AnnotationSet
-from newscorpus.store.diff import change_status, diff_sets, summarize
+from newscorpus.store.diff import diff_sets, restamp, summarize
 from newscorpus.store.paths import Layout
 
 DRAFT = "draft"
@@ -164,24 +164,14 @@ def inventory_path(layout: Layout, version: str) -> Path:
 
 
 def _stamp(draft: AnnotationSet, previous: AnnotationSet | None, version: str) -> AnnotationSet:
-    prev_items = previous.by_id() if previous else {}
-    out = {}
-    for layer in LAYERS:
-        items = []
-        for item in getattr(draft, layer):
-            old = prev_items.get(item.id)
-            status = change_status(old, item)
-            if status == "same":
-                items.append(replace(item, provenance=old.provenance))
-            elif status == "changed":
-                items.append(replace(item, provenance=replace(
-                    item.provenance, introduced_in=old.provenance.introduced_in or version,
-                    changed_in=version)))
-            else:
-                items.append(replace(item, provenance=replace(
-                    item.provenance, introduced_in=version, changed_in=version)))
-        out[layer] = items
-    return replace(draft, version=version, **out)
+    """The draft's annotations stamped with the version that introduced and last changed
+    them (unchanged ones keep their provenance)."""
+    stamped = restamp(
+        draft, previous,
+        changed=lambda item, old: replace(item.provenance, changed_in=version,
+                                          introduced_in=old.provenance.introduced_in or version),
+        added=lambda item: replace(item.provenance, introduced_in=version, changed_in=version))
+    return replace(stamped, version=version)
 
 
 def write_draft(layout: Layout, sets: dict[str, AnnotationSet]) -> None:

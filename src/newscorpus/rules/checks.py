@@ -244,9 +244,10 @@ CHECKS: tuple[Check, ...] = (
        "the draft has no annotation files"),
     _c("version-not-higher", "command", "a release version not higher than the last release",
        "release {version} is not higher than the last release {last}"),
-    _c("version-bump", "command", "a release version too small for the change: major for an inventory "
-       "change, at least minor when annotations were added",
+    _c("version-bump", "command", "a release version too small for the change: major when the inventory's "
+       "labels or roles change, at least minor when its definitions change or annotations were added",
        "the label inventory changed since {last}: a major release is required",
+       "the inventory's definitions changed since {last}: at least a minor release is required",
        "{count} annotations were added since {last}: a minor release is required"),
     _c("release-exists", "command", "a release folder for this version exists already",
        "this release already exists"),

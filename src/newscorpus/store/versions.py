@@ -221,6 +221,18 @@ def start_draft(layout: Layout, doc_ids: list[str] | None = None) -> list[Path]:
     return [layout.draft / f"{d}.json" for d in wanted]
 
 
+def label_sets(path: Path) -> dict:
+    """What a model trained on a version depends on: every layer's labels in order (the
+    ClassLabel ids) and each event type's roles. Definitions and examples are not in it:
+    rewording them needs a minor release, changing this a major one."""
+    data = read_json(path)
+    out = {}
+    for layer, items in sorted(data.items()) if isinstance(data, dict) else ():
+        if isinstance(items, list):
+            out[layer] = [(i.get("label"), tuple(i.get("roles", ()))) for i in items if isinstance(i, dict)]
+    return out
+
+
 def _bump_problems(layout: Layout, version: Version, last: Release | None, added: int) -> list[Problem]:
     """The version against the last release: higher; major for a changed inventory;
     at least minor when annotations (by document and id) were added."""
@@ -232,11 +244,17 @@ def _bump_problems(layout: Layout, version: Version, last: Release | None, added
         return [Problem(shown, "/releases", "version-not-higher",
                         f"release {version} is not higher than the last release {lv}", str(version))]
     problems = []
-    inv_changed = file_sha256(layout.inventory) != file_sha256(inventory_path(layout, last.version))
-    if inv_changed and version.major == lv.major:
+    old_inventory = inventory_path(layout, last.version)
+    text_changed = file_sha256(layout.inventory) != file_sha256(old_inventory)
+    labels_changed = text_changed and label_sets(layout.inventory) != label_sets(old_inventory)
+    if labels_changed and version.major == lv.major:
         problems.append(Problem(shown, "/releases", "version-bump",
                                 f"the label inventory changed since {lv}: a major release is required",
                                 str(version)))
+    elif text_changed and (version.major, version.minor) == (lv.major, lv.minor):
+        problems.append(Problem(shown, "/releases", "version-bump",
+                                f"the inventory's definitions changed since {lv}: at least a minor "
+                                "release is required", str(version)))
     if added and (version.major, version.minor) == (lv.major, lv.minor):
         problems.append(Problem(shown, "/releases", "version-bump",
                                 f"{added} annotations were added since {lv}: a minor release is required",

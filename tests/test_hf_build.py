@@ -18,7 +18,7 @@ import yaml
 
 from helpers import (REPO, SEED, annotation_path, copy_repo, fails, latest_version, load_json, load_set, ok,
                      run_cli, snapshot, write_json)
-from newscorpus.hf.features import CONFIGS, SHARD, SPLIT_ORDER, features_for
+from newscorpus.hf.features import CONFIGS, ROW_UNIT, SHARD, SPLIT_ORDER, features_for
 from newscorpus.hf.rows import decode_bio, select_ner_mentions
 from newscorpus.rules.inventory import load_inventory
 
@@ -40,11 +40,20 @@ def expected_rows(root: Path) -> dict[str, dict[str, int]]:
     """config -> split -> rows, from the document records: one row per document in the
     documents, entities, events and quotes configs, one per sentence in ner."""
     docs = [load_json(p) for p in sorted((root / "corpus" / "documents").glob("*.json"))]
+    release = annotation_path(root, latest_version(root), SEED).parent
+    quotes = {d["id"]: len(load_json(release / f"{d['id']}.json")["quotes"]) for d in docs}
     out: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for split in SPLIT_ORDER:
         in_split = [d for d in docs if d["split"] == split]
         for config in CONFIGS if in_split else ():
-            out[config][split] = sum(len(d["sentences"]) for d in in_split) if config == "ner" else len(in_split)
+            if ROW_UNIT.get(config) == "sentence":
+                out[config][split] = sum(len(d["sentences"]) for d in in_split)
+            elif ROW_UNIT.get(config) == "quote":
+                out[config][split] = sum(quotes[d["id"]] for d in in_split)
+            else:
+                out[config][split] = len(in_split)
+            if not out[config][split]:
+                del out[config][split]
     return out
 
 
@@ -345,3 +354,126 @@ def test_publish_rejected_by_the_hub_is_a_named_error_and_never_shows_the_token(
     assert "Invalid credentials in Authorization header" in result.stderr  # the Hub's message is shown ...
     assert SECRET not in result.stdout + result.stderr  # ... without the token it quoted
     assert result.stdout == ""
+
+
+# --- the training views (issue #14, item 3) -------------------------------------------------
+
+def _release_sets(root: Path) -> list:
+    release = annotation_path(root, latest_version(root), SEED).parent
+    return [load_set(p) for p in sorted(release.glob("*.json")) if p.name not in ("MANIFEST.json", "inventory.json")]
+
+
+def _decoded(row: dict, span: dict, texts: dict) -> tuple[int, int]:
+    """The character offsets of a token span, checked against its own offsets and text."""
+    a, b = row["token_starts"][span["start"]], row["token_ends"][span["end"] - 1]
+    assert span["start"] < span["end"] and (a, b) == (span["char_start"], span["char_end"]), span
+    assert texts[row["document_id"]][a:b] == span["text"]
+    return a, b
+
+
+def _sentence_of(root: Path) -> dict:
+    docs = [load_json(p) for p in sorted((root / "corpus" / "documents").glob("*.json"))]
+    return {d["id"]: [(s["start"], s["end"]) for s in d["sentences"]] for d in docs}
+
+
+def _same_sentence(sentences, *spans) -> bool:
+    return any(all(s <= a and b <= e for a, b in spans) for s, e in sentences)
+
+
+def test_the_default_config_loads_without_a_name(built):
+    from datasets import load_dataset
+
+    from newscorpus.hf.features import DEFAULT_CONFIG
+
+    root, out, _ = built
+    meta = yaml.safe_load((out / "README.md").read_text(encoding="utf-8").split("---\n", 2)[1])
+    assert [c["config_name"] for c in meta["configs"] if c.get("default")] == [DEFAULT_CONFIG]
+    ds = load_dataset(str(out), split="train")
+    assert ds.features == load(out, DEFAULT_CONFIG).features
+
+
+def test_event_extraction_decodes_to_the_triggers_and_arguments(built):
+    root, out, _ = built
+    texts = {r["id"]: r["text"] for r in all_rows(out, "documents")}
+    feats = load(out, "event_extraction").features
+    types, roles = feats["triggers"].feature["type"].names, feats["arguments"].feature["role"].names
+    realis, polarity = feats["triggers"].feature["realis"].names, feats["triggers"].feature["polarity"].names
+    got_t, got_a = set(), set()
+    for row in all_rows(out, "event_extraction"):
+        for t in row["triggers"]:
+            got_t.add((row["document_id"], t["event_id"], *_decoded(row, t, texts), types[t["type"]],
+                       realis[t["realis"]], polarity[t["polarity"]]))
+        for a in row["arguments"]:
+            trigger = row["triggers"][a["trigger_index"]]
+            got_a.add((row["document_id"], trigger["event_id"], roles[a["role"]], a["mention_id"],
+                       *_decoded(row, a, texts)))
+    sentences = _sentence_of(root)
+    want_t, want_a = set(), set()
+    for ann in _release_sets(root):
+        mentions = ann.mention_index()
+        for v in ann.events:
+            tr = (v.trigger.start, v.trigger.end)
+            if not _same_sentence(sentences[ann.document_id], tr):
+                continue
+            want_t.add((ann.document_id, v.id, *tr, v.type, v.realis, v.polarity))
+            for a in v.arguments:
+                m = mentions[a.mention]
+                if _same_sentence(sentences[ann.document_id], tr, (m.start, m.end)):
+                    want_a.add((ann.document_id, v.id, a.role, m.id, m.start, m.end))
+    assert got_t == want_t and got_a == want_a and want_t
+
+
+def test_mentions_nested_and_coreference_decode_to_every_mention(built):
+    root, out, _ = built
+    texts = {r["id"]: r["text"] for r in all_rows(out, "documents")}
+    sets = _release_sets(root)
+    sentences = _sentence_of(root)
+    nested = {(row["document_id"], m["mention_id"], *_decoded(row, m, texts), m["entity_id"])
+              for row in all_rows(out, "mentions_nested") for m in row["mentions"]}
+    want = {(a.document_id, m.id, m.start, m.end, m.entity) for a in sets for m in a.mentions
+            if _same_sentence(sentences[a.document_id], (m.start, m.end))}
+    assert nested == want and want
+    clusters, singletons = set(), {}
+    for row in all_rows(out, "coreference"):
+        spans = [(s["start"], s["end"]) for s in row["sentences"]]
+        assert spans[0][0] == 0 and spans[-1][1] == len(row["tokens"])
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+        for c in row["clusters"]:
+            singletons[(row["document_id"], c["entity_id"])] = c["singleton"]
+            clusters |= {(row["document_id"], m["mention_id"], *_decoded(row, m, texts), c["entity_id"])
+                         for m in c["mentions"]}
+    assert clusters == {(a.document_id, m.id, m.start, m.end, m.entity) for a in sets for m in a.mentions}
+    sizes = {}
+    for a in sets:
+        for m in a.mentions:
+            sizes[(a.document_id, m.entity)] = sizes.get((a.document_id, m.entity), 0) + 1
+    assert singletons == {key: n == 1 for key, n in sizes.items()}
+
+
+def test_quote_attribution_decodes_to_the_quotes(built):
+    root, out, _ = built
+    texts = {r["id"]: r["text"] for r in all_rows(out, "documents")}
+    got = {}
+    for row in all_rows(out, "quote_attribution"):
+        text = texts[row["document_id"]]
+        assert text[row["context_start"]:row["context_end"]] == row["context"]
+        content = _decoded(row, row["content"], texts)
+        cue = _decoded(row, row["cue"], texts) if row["cue"] else None
+        speaker = None
+        if row["speaker"]:
+            sp = row["speaker"]
+            speaker = (sp["char_start"], sp["char_end"])
+            inside = row["context_start"] <= speaker[0] and speaker[1] <= row["context_end"]
+            assert row["speaker_in_context"] == inside
+            if inside:
+                assert _decoded(row, sp, texts) == speaker
+        got[(row["document_id"], row["quote_id"])] = (content, cue, speaker, row["speaker_entity_id"])
+    want = {}
+    for ann in _release_sets(root):
+        mentions = ann.mention_index()
+        for q in ann.quotes:
+            sp = mentions[q.speaker] if q.speaker else None
+            want[(ann.document_id, q.id)] = ((q.content.start, q.content.end),
+                                             (q.cue.start, q.cue.end) if q.cue else None,
+                                             (sp.start, sp.end) if sp else None, sp.entity if sp else None)
+    assert got == want

@@ -1,5 +1,5 @@
 """Commands on the corpus itself: add-document, validate, stats, diff, draft, release,
-schema, guidelines, agreement. Argument parsing and printing only; each command is
+schema, guidelines, agreement, evaluate. Argument parsing and printing only; each command is
 one call into the library."""
 from __future__ import annotations
 
@@ -134,6 +134,33 @@ def cmd_agreement(args, layout: Layout) -> int:
     return 0
 
 
+def cmd_evaluate(args, layout: Layout) -> int:
+    from newscorpus.quality.scorer import evaluate, format_evaluation
+
+    result = evaluate(layout, args.gold, args.predictions)
+    if args.json:
+        out_json(result)
+    else:
+        out(format_evaluation(result))
+    return 0
+
+
+def register_quality(command) -> None:
+    """The commands that measure annotations: agreement and evaluate."""
+    p = command("agreement", cmd_agreement,
+                "Inter-annotator agreement between two annotation sets (folders or versions).")
+    p.add_argument("a", help="first set: folder, release, 'latest' or 'draft'")
+    p.add_argument("b", help="second set: folder, release, 'latest' or 'draft'")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("evaluate", cmd_evaluate,
+                "Score predictions (a folder of annotation files) against a gold version: "
+                "mentions, BIO, coreference, events, quotes.")
+    p.add_argument("gold", help="the gold version: a release or 'latest'")
+    p.add_argument("predictions", help="a folder of annotation files, one per document")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
 def register(sub, command) -> None:
     p = command("add-document", cmd_add_document,
                 "Add seed text files to the corpus as document records, all in one transaction.")
@@ -189,8 +216,4 @@ def register(sub, command) -> None:
     p = command("guidelines", cmd_guidelines, "Check (or --write) the generated label tables in docs/guidelines.md.")
     p.add_argument("--write", action="store_true", help="regenerate the tables")
 
-    p = command("agreement", cmd_agreement,
-                "Inter-annotator agreement between two annotation sets (folders or versions).")
-    p.add_argument("a", help="first set: folder, release, 'latest' or 'draft'")
-    p.add_argument("b", help="second set: folder, release, 'latest' or 'draft'")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    register_quality(command)

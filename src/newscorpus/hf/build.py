@@ -7,7 +7,9 @@ Hugging Face dataset repository (the layout ``Dataset.push_to_hub`` writes):
 
 Configs (all offsets are Unicode code points into the document text):
 ``documents``, ``entities``, ``events``, ``quotes`` (one row per document), and
-``ner`` (one row per sentence, tokens with BIO tags). Labels are ``ClassLabel``s built
+``ner`` (one row per sentence, tokens with BIO tags), and the training views
+``event_extraction``, ``mentions_nested`` (per sentence), ``quote_attribution`` (per
+quote) and ``coreference`` (per document), see ``hf/views.py``. Labels are ``ClassLabel``s built
 from the label inventory of the exported version."""
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
 from newscorpus.hf.shards import SplitWriter
+from newscorpus.hf.views import (coreference_row, event_extraction_rows, mentions_nested_rows,
+                                 quote_attribution_rows)
 from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
                                 quotes_row)
 from newscorpus.model import AnnotationSet, Document
@@ -63,7 +67,11 @@ def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, versi
             "entities": [entities_row(doc, ann, inventory)],
             "events": [events_row(doc, ann, inventory)],
             "quotes": [quotes_row(doc, ann, inventory)],
-            "ner": ner_rows(doc, ann, inventory, report)}
+            "ner": ner_rows(doc, ann, inventory, report),
+            "event_extraction": event_extraction_rows(doc, ann, inventory),
+            "quote_attribution": quote_attribution_rows(doc, ann, inventory),
+            "coreference": [coreference_row(doc, ann, inventory)],
+            "mentions_nested": mentions_nested_rows(doc, ann, inventory)}
 
 
 @dataclass
@@ -88,6 +96,8 @@ def write_configs(folder: Path, inventory: Inventory, version: str,
         stats.add(ann)
         for config, rows in document_rows(doc, ann, inventory, version, report).items():
             key = (config, doc.split)
+            if not rows:  # a split gets a shard only once it has a row
+                continue
             if key not in writers:
                 writers[key] = SplitWriter(folder, config, doc.split, features[config])
             writers[key].add(rows)

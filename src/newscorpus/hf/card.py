@@ -38,7 +38,7 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf.features import CONFIGS, features_for
+    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, features_for
 
     counts, sizes = written.counts, written.sizes
 
@@ -61,7 +61,7 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     )
     infos = {}
     metadata = {}
-    for config in CONFIGS:
+    for config in (c for c in CONFIGS if counts[c]):
         splits = SplitDict()
         for split, n in counts[config].items():
             splits.add(SplitInfo(name=split, num_bytes=sizes[config][split], num_examples=n))
@@ -77,6 +77,8 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
         }
         if version != "draft":
             metadata[config]["version"] = version
+        if config == DEFAULT_CONFIG:
+            metadata[config]["default"] = True
     DatasetInfosDict(infos).to_dataset_card_data(card)
     MetadataConfigs(metadata).to_dataset_card_data(card)
     return card
@@ -135,7 +137,7 @@ def _label_rows(inventory: Inventory, stats: dict) -> tuple[dict[str, list[dict]
 def _card_values(layout: Layout, version: str, inventory: Inventory, written,
                  report, bibtex: str) -> dict:
     """Everything the card template shows besides the YAML metadata."""
-    from newscorpus.hf.features import CONFIGS, bio_names
+    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, ROW_UNIT, bio_names
     stats, counts = written.stats, written.counts
     labels, event_types = _label_rows(inventory, stats)
     splits = ("train", "validation", "test")
@@ -152,9 +154,10 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, written,
         # whole corpus when it has one document
         "first_split": docs[0][1] if docs else "train",
         "splits": splits,
-        "row_counts": [{"name": c, "row": "sentence" if c == "ner" else "document",
+        "row_counts": [{"name": c, "row": ROW_UNIT.get(c, "document"),
                         "counts": [counts[c].get(s, 0) for s in splits]} for c in CONFIGS],
         "config_names": CONFIGS,
+        "default_config": DEFAULT_CONFIG,
         "bio_tags": len(bio_names(inventory)),
         "ner": {"used": report.used, "nested": report.nested,
                 "misaligned": report.misaligned, "crossing": report.crossing},

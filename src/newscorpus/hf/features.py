@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from newscorpus.rules.inventory import Inventory
 
-CONFIGS = ("documents", "entities", "events", "quotes", "ner")
+BASE_CONFIGS = ("documents", "entities", "events", "quotes", "ner")
+# the training views (hf/views.py): token spans on the shared tokenization
+VIEW_CONFIGS = ("event_extraction", "quote_attribution", "coreference", "mentions_nested")
+CONFIGS = BASE_CONFIGS + VIEW_CONFIGS
+DEFAULT_CONFIG = "entities"  # what load_dataset(path) loads without a config name
+# what one row of each config is
+ROW_UNIT = {"ner": "sentence", "event_extraction": "sentence", "mentions_nested": "sentence",
+            "quote_attribution": "quote"}
 SPLIT_ORDER = ("train", "validation", "test")
 SHARD = "{split}-00000-of-00001.parquet"
 
@@ -71,4 +78,56 @@ def features_for(config: str, inventory: Inventory):
             "tokens": List(s), "token_starts": List(i32), "token_ends": List(i32),
             "ner_tags": List(ClassLabel(names=bio_names(inventory))),
         })
+    if config in VIEW_CONFIGS:
+        return view_features(config, inventory)
     raise ValueError(config)
+
+
+def _tokens() -> dict:
+    from datasets import List, Value
+
+    return {"tokens": List(Value("string")), "token_starts": List(Value("int32")),
+            "token_ends": List(Value("int32"))}
+
+
+def _tspan() -> dict:
+    """A token span ``[start, end)`` with its character offsets and text."""
+    from datasets import Value
+
+    i32 = Value("int32")
+    return {"start": i32, "end": i32, "char_start": i32, "char_end": i32, "text": Value("string")}
+
+
+def view_features(config: str, inventory: Inventory):
+    """The declared ``Features`` of the training views (see ``hf/views.py``)."""
+    from datasets import ClassLabel, Features, List, Value
+
+    def cl(layer):
+        return ClassLabel(names=inventory.labels(layer))
+
+    s, i32 = Value("string"), Value("int32")
+    sentence = {"id": s, "document_id": s, "sentence_index": i32, "start": i32, "end": i32, "text": s}
+    if config == "event_extraction":
+        return Features(sentence | _tokens() | {
+            "triggers": List({"event_id": s, **_tspan(), "type": cl("event_types"), "realis": cl("realis"),
+                              "polarity": cl("polarity")}),
+            "arguments": List({"trigger_index": i32, "role": cl("argument_roles"), **_tspan(),
+                               "mention_id": s, "entity_id": s}),
+        })
+    if config == "mentions_nested":
+        return Features(sentence | _tokens() | {
+            "mentions": List({"mention_id": s, **_tspan(), "type": cl("entity_types"),
+                              "kind": cl("mention_kinds"), "entity_id": s}),
+        })
+    if config == "coreference":
+        return Features({"document_id": s, **_tokens(), "sentences": List({"start": i32, "end": i32}),
+                         "clusters": List({"entity_id": s, "type": cl("entity_types"), "name": s,
+                                           "singleton": Value("bool"),
+                                           "mentions": List({"mention_id": s, **_tspan()})})})
+    return Features({
+        "id": s, "document_id": s, "quote_id": s, "kind": cl("quote_kinds"),
+        "context_start": i32, "context_end": i32, "context": s, **_tokens(),
+        "content": _tspan(), "cue": _tspan(), "speaker": _tspan(),
+        "speaker_mention_id": s, "speaker_entity_id": s, "speaker_entity_type": cl("entity_types"),
+        "speaker_name": s, "speaker_in_context": Value("bool"),
+    })

@@ -1,8 +1,10 @@
 """Rows of each config, one document (and its annotation set) at a time."""
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from newscorpus.hf.features import bio_names
 from newscorpus.model import AnnotationSet, Document, Mention
@@ -84,9 +86,60 @@ def _tokenizer():
     return spacy.blank("en").tokenizer
 
 
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Token character spans by spaCy's rule-based English tokenizer (no model)."""
-    return [(t.idx, t.idx + len(t.text)) for t in _tokenizer()(text) if not t.is_space]
+def grapheme_boundaries(text: str) -> set[int]:
+    """The offsets at which a user-perceived character (an extended grapheme cluster,
+    ``\\X`` of the ``regex`` module) starts or ends."""
+    import regex
+
+    return {0, len(text)} | {m.end() for m in regex.finditer(r"\X", text)}
+
+
+def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Token character spans by spaCy's rule-based English tokenizer (no model), made
+    grapheme-cluster safe: tokens that split a user-perceived character (an emoji flag,
+    a ZWJ sequence, a base and its combining marks, CRLF) are merged. A token is then
+    split at each offset of ``cuts`` (mention boundaries, relative to ``text``) that
+    falls inside it on a grapheme boundary."""
+    bounds = grapheme_boundaries(text)
+    edges = sorted(bounds)
+    merged: list[list[int]] = []
+    for t in _tokenizer()(text):
+        a, b = t.idx, t.idx + len(t.text)
+        if a not in bounds:  # widen to the clusters the token touches
+            a = edges[bisect.bisect_right(edges, a) - 1]
+        if b not in bounds:
+            b = edges[bisect.bisect_left(edges, b)]
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    spans = [(a, b) for a, b in merged if text[a:b].strip()]
+    inner = sorted(c for c in set(cuts) if c in bounds)
+    return [piece for a, b in spans for piece in _cut(a, b, inner)]
+
+
+def _cut(a: int, b: int, cuts: list[int]) -> list[tuple[int, int]]:
+    points = [a] + [c for c in cuts if a < c < b] + [b]
+    return [(x, y) for x, y in zip(points, points[1:])]
+
+
+def span_boundaries(ann: AnnotationSet) -> set[int]:
+    """Every start and end of an annotated span: mentions, triggers, quote contents, cues."""
+    spans = [(m.start, m.end) for m in ann.mentions] + [(v.trigger.start, v.trigger.end) for v in ann.events]
+    for q in ann.quotes:
+        spans += [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue else [])
+    return {x for span in spans for x in span}
+
+
+def sentence_tokens(doc: Document, ann: AnnotationSet) -> list[list[tuple[int, int]]]:
+    """The tokens of each sentence (document offsets), cut at every annotated span's
+    boundary that falls inside a token: the one tokenization every view shares."""
+    cuts = span_boundaries(ann)
+    out = []
+    for s, e in doc.sentences:
+        inner = [c - s for c in cuts if s < c < e]
+        out.append([(s + a, s + b) for a, b in tokenize(doc.text[s:e], inner)])
+    return out
 
 
 @dataclass
@@ -117,9 +170,8 @@ def ner_rows(doc: Document, ann: AnnotationSet, inv: Inventory, report: NerRepor
     report.nested += len(nested)
     rows = []
     placed: set[str] = set()
-    for index, (s, e) in enumerate(doc.sentences):
+    for index, ((s, e), spans) in enumerate(zip(doc.sentences, sentence_tokens(doc, ann))):
         sent = doc.text[s:e]
-        spans = [(s + a, s + b) for a, b in tokenize(sent)]
         labels = ["O"] * len(spans)
         starts = {a: i for i, (a, _) in enumerate(spans)}
         ends = {b: i for i, (_, b) in enumerate(spans)}

@@ -14,7 +14,8 @@ import os
 from pathlib import Path
 
 SHARD_BYTES = 256 * 2**20  # uncompressed Arrow bytes per shard, at most (about)
-BATCH_ROWS = {"ner": 2048}  # rows per record batch (row group); documents' configs:
+# rows per record batch (row group) of the configs with small rows; documents' configs:
+BATCH_ROWS = {"ner": 2048, "event_extraction": 2048, "mentions_nested": 2048, "quote_attribution": 1024}
 DEFAULT_BATCH_ROWS = 128    # a document row holds the text, so fewer of them
 
 

@@ -159,7 +159,8 @@ CHECKS: tuple[Check, ...] = (
        "(document sha256 {sha256 prefix}...); re-anchor them before use"),
     _c("unknown-document", "file", "annotations for a document that is not in corpus/documents",
        "no document with this id in corpus/documents", "no such document in the corpus",
-       "annotations for a document not in the corpus"),
+       "annotations for a document not in the corpus",
+       "the gold version {version} does not annotate this document"),
     _c("personal-data", "file", "an e-mail address in an annotation's provenance (annotators are "
        "stored as pseudonyms, never by address or name)",
        "an e-mail address in the provenance: annotators are recorded as pseudonyms"),

@@ -79,6 +79,7 @@ def sentence_spans_batch(items: list[tuple[str, list[tuple[int, int]]]]
                for p_start, p_end in paragraphs)
     out: list[list[tuple[int, int]]] = [[] for _ in items]
     for (n, p_start, text), doc in zip(pieces, nlp.pipe(strings, batch_size=256)):
+        spans = []
         for sent in doc.sents:
             s, e = p_start + sent.start_char, p_start + sent.end_char
             while s < e and text[s].isspace():
@@ -86,8 +87,39 @@ def sentence_spans_batch(items: list[tuple[str, list[tuple[int, int]]]]
             while e > s and text[e - 1].isspace():
                 e -= 1
             if s < e:
-                out[n].append((s, e))
+                spans.append((s, e))
+        out[n] += keep_opening_quotes(text, spans)
     return out
+
+
+OPENING_QUOTES = "“‘«„‚‹\"'"  # straight marks open only after a space or at the start
+
+
+def _opening_mark_at(text: str, i: int, start: int) -> bool:
+    """Whether ``text[i]`` is a quotation mark that opens (not closes) a quotation."""
+    if text[i] not in OPENING_QUOTES:
+        return False
+    return text[i] not in "\"'" or i == start or text[i - 1].isspace()
+
+
+def keep_opening_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rule on top of spaCy's sentencizer: opening quotation marks at the end of a
+    sentence (``... Defense. “No country ...``) belong to the sentence they open, so
+    they are moved to the next sentence of the paragraph."""
+    spans = list(spans)
+    for k in range(len(spans) - 1):
+        s, e = spans[k]
+        cut = e
+        while cut > s and _opening_mark_at(text, cut - 1, s):
+            cut -= 1
+        if cut == e:
+            continue
+        moved = cut
+        while cut > s and text[cut - 1].isspace():
+            cut -= 1
+        if cut > s:
+            spans[k], spans[k + 1] = (s, cut), (moved, spans[k + 1][1])
+    return spans
 
 
 def read_seed(layout: Layout, seed: Path, shown: str) -> tuple[str, bytes]:

@@ -80,7 +80,7 @@ def test_ls_duplicate_document(capsys, root, tmp_path):
     assert cli_main(["--root", str(root), "labelstudio", "export", "--version", "1.0.0",
                      "--output", str(export)]) == 0
     tasks = json.loads(export.read_text(encoding="utf-8"))
-    twice = [{**task, "id": n, "annotations": []} for n, task in enumerate(tasks * 2, start=1)]
+    twice = [{**task, "id": n, "annotations": []} for n, task in enumerate(tasks[:1] * 2, start=1)]
     export.write_text(json.dumps(twice), encoding="utf-8")
     (line,) = fails_with(capsys, root, "ls-duplicate-document", "labelstudio", "import", str(export))
     assert "task 2 (" in line and "(first: task 1)" in line

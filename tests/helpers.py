@@ -67,6 +67,17 @@ def latest_version(root: Path) -> str:
     return load_json(root / "annotations" / "releases.json")["releases"][-1]["version"]
 
 
+def next_version(root: Path, part: str = "patch", step: int = 1) -> str:
+    """A version above the newest release: its patch, minor or major part raised by
+    ``step`` (tests that release must not assume which version is the latest)."""
+    major, minor, patch = (int(x) for x in latest_version(root).split("."))
+    if part == "major":
+        return f"{major + step}.0.0"
+    if part == "minor":
+        return f"{major}.{minor + step}.0"
+    return f"{major}.{minor}.{patch + step}"
+
+
 # --- the command line ------------------------------------------------------------------------
 
 def run_cli(*args: str, root: Path | None = None, env: dict | None = None, cwd: Path | None = None):

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from helpers import snapshot
+from helpers import next_version, snapshot
 from newscorpus.cli import main as cli_main
 from newscorpus.errors import CorpusError
 from newscorpus.hf.citation import citation_problems, load_citation
@@ -57,9 +57,10 @@ def test_draft_empty(capsys, root):
 def test_release_exists(root):
     """Only reachable past validation by the store itself: an unlisted folder of that
     version is a release-unlisted problem for the release command."""
-    (root / "annotations" / "releases" / "1.1.0").mkdir()
+    version = next_version(root, "minor")
+    (root / "annotations" / "releases" / version).mkdir()
     with pytest.raises(CorpusError) as exc:
-        create_release(Layout(root), "1.1.0", "A release.", "2026-12-01")
+        create_release(Layout(root), version, "A release.", "2026-12-01")
     assert {p.check for p in exc.value.problems} == {"release-exists"}
 
 

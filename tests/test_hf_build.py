@@ -41,7 +41,8 @@ def expected_rows(root: Path) -> dict[str, dict[str, int]]:
     documents, entities, events and quotes configs, one per sentence in ner."""
     docs = [load_json(p) for p in sorted((root / "corpus" / "documents").glob("*.json"))]
     release = annotation_path(root, latest_version(root), SEED).parent
-    quotes = {d["id"]: len(load_json(release / f"{d['id']}.json")["quotes"]) for d in docs}
+    quotes = {d["id"]: len(load_json(release / f"{d['id']}.json")["quotes"])
+              if (release / f"{d['id']}.json").exists() else 0 for d in docs}  # unannotated: none
     out: dict[str, dict[str, int]] = {c: {} for c in CONFIGS}
     for split in SPLIT_ORDER:
         in_split = [d for d in docs if d["split"] == split]

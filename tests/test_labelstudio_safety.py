@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from helpers import annotation_path, export_draft, fails, ls_export, ok, run_cli, snapshot, write_json
+from helpers import next_version, annotation_path, export_draft, fails, ls_export, ok, run_cli, snapshot, write_json
 from newscorpus.labelstudio import POLARITY
 from newscorpus.store.transaction import FAULT_STEPS
 
@@ -83,7 +83,7 @@ def test_a_release_beside_an_import_loses_neither(gold, tmp_path):
     doc = _doc(gold)
     for attempt in range(3):
         path, rid, value = _flipped(gold, tmp_path, attempt)
-        version = f"1.{attempt + 1}.0"
+        version = next_version(gold, "minor")
         base = [sys.executable, "-m", "newscorpus", "--root", str(gold)]
         procs = [subprocess.Popen(base + ["labelstudio", "import", str(path), "--force"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),

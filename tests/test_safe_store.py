@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEED, copy_repo, run_cli, snapshot
+from helpers import SEED, copy_repo, latest_version, next_version, run_cli, snapshot
 from newscorpus.model import LAYERS
 from newscorpus.store.transaction import FAULT_STEPS
 
@@ -54,7 +54,7 @@ def assert_consistent(root: Path) -> None:
 def after_release(tmp_path_factory) -> dict:
     """The repository after an uninterrupted release: what a rolled-forward one must equal."""
     root = copy_repo(tmp_path_factory.mktemp("reference") / "repo")
-    result = subprocess.run(release_cmd(root, "1.0.1"), capture_output=True, text=True)
+    result = subprocess.run(release_cmd(root, next_version(root)), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return snapshot(root)
 
@@ -62,7 +62,7 @@ def after_release(tmp_path_factory) -> dict:
 @pytest.mark.parametrize("step", FAULT_STEPS)
 def test_release_killed_at_every_step_leaves_before_or_after(step, root, after_release):
     before = snapshot(root)
-    killed = subprocess.run(release_cmd(root, "1.0.1"), capture_output=True, text=True,
+    killed = subprocess.run(release_cmd(root, next_version(root)), capture_output=True, text=True,
                             env={**os.environ, "NEWSCORPUS_FAULT_AT": step})
     assert killed.returncode == -9, killed.stderr  # it really died at that step
     assert_consistent(root)  # the next command completed or rolled back by itself
@@ -82,7 +82,8 @@ def test_killed_build_leaves_nothing_behind(root, tmp_path):
 
 def test_two_releases_at_once_never_both_succeed_on_the_same_state(root):
     for attempt in range(4):
-        versions = [f"1.{attempt + 1}.0", f"1.{attempt + 1}.1"]
+        minor = next_version(root, "minor")
+        versions = [minor, minor[:-1] + "1"]
         procs = [subprocess.Popen(release_cmd(root, v), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for v in versions]
         results = [(p.wait(), p.stderr.read()) for p in procs]
@@ -102,7 +103,7 @@ def test_a_waiting_writer_gives_up_with_repository_locked(root):
     from newscorpus.store.paths import Layout
 
     with repository_lock(Layout(root), "a test holding the lock"):
-        result = run_cli("release", "1.0.1", "-m", "x", root=root,
+        result = run_cli("release", next_version(root), "-m", "x", root=root,
                          env={"NEWSCORPUS_LOCK_TIMEOUT": "0.5"})
     assert result.returncode == 1
     assert "repository-locked" in result.stderr
@@ -113,12 +114,13 @@ def test_a_waiting_writer_gives_up_with_repository_locked(root):
 def test_files_keep_their_modes_and_new_ones_follow_the_umask(root):
     citation = root / "CITATION.cff"
     os.chmod(citation, 0o664)
-    result = run_cli("release", "1.0.1", "-m", "x", "--date", DATE, root=root)
+    version = next_version(root)
+    result = run_cli("release", version, "-m", "x", "--date", DATE, root=root)
     assert result.returncode == 0, result.stderr
     assert citation.stat().st_mode & 0o777 == 0o664
     mask = os.umask(0)
     os.umask(mask)
-    folder = root / "annotations" / "releases" / "1.0.1"
+    folder = root / "annotations" / "releases" / version
     assert folder.stat().st_mode & 0o777 == 0o777 & ~mask
     for path in [*folder.iterdir(), root / "annotations" / "releases.json"]:
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
@@ -140,8 +142,10 @@ BAD_INPUTS = {
                               "id-format"),
     "seed-name-not-an-id": (lambda r: ["add-document", seed_file(r, "my doc é.txt", b"A text.\n")],
                             "id-format"),
-    "version-with-newline": (lambda r: ["release", "1.1.0\n", "-m", "x"], "version-format"),
-    "date-not-iso": (lambda r: ["release", "1.1.0", "-m", "x", "--date", "20260101"], "date-format"),
+    "version-with-newline": (lambda r: ["release", next_version(r, "minor") + "\n", "-m", "x"],
+                             "version-format"),
+    "date-not-iso": (lambda r: ["release", next_version(r, "minor"), "-m", "x", "--date", "20260101"],
+                     "date-format"),
     "validate-a-folder": (lambda r: ["validate", f"{r}/annotations"], "not-a-file"),
     "add-a-folder-without-seeds": (lambda r: ["add-document", f"{r}/docs"], "not-a-file"),
     "add-a-folder-of-known-seeds": (lambda r: ["add-document", f"{r}/seeds"], "document-exists"),
@@ -203,20 +207,22 @@ def test_a_paragraph_longer_than_the_splitters_limit_is_split(root):
 def test_versions_compare_annotations_by_document_and_id(root):
     """A second document whose annotations reuse the first's ids (m1, e1, ev1, ...) is
     new: a patch release is refused, the diff lists every one of them as added."""
+    latest = latest_version(root)
+    before = json.loads(run_cli("diff", latest, "draft", "--json", root=root).stdout)["changes"]
     text = (root / "seeds" / f"{SEED}.txt").read_bytes()
-    second = seed_file(root, "001_second_article.txt", text)
+    second = seed_file(root, "zz_test_second_article.txt", text)
     assert run_cli("add-document", second, root=root).returncode == 0
     first = json.loads((root / "annotations" / "draft" / f"{SEED}.json").read_text())
-    first["document_id"] = "001_second_article"
-    (root / "annotations" / "draft" / "001_second_article.json").write_text(json.dumps(first))
+    first["document_id"] = "zz_test_second_article"
+    (root / "annotations" / "draft" / "zz_test_second_article.json").write_text(json.dumps(first))
     assert run_cli("validate", root=root).returncode == 0
     n = sum(len(first[layer]) for layer in LAYERS)
 
-    patch = run_cli("release", "1.0.1", "-m", "x", "--date", DATE, root=root)
+    patch = run_cli("release", next_version(root), "-m", "x", "--date", DATE, root=root)
     assert patch.returncode == 1 and "version-bump" in patch.stderr, patch.stderr
     assert "a minor release is required" in patch.stderr
 
-    diff = json.loads(run_cli("diff", "1.0.0", "draft", "--json", root=root).stdout)
-    added = [c for c in diff["changes"] if c["document"] == "001_second_article"]
+    diff = json.loads(run_cli("diff", latest, "draft", "--json", root=root).stdout)
+    added = [c for c in diff["changes"] if c["document"] == "zz_test_second_article"]
     assert len(added) == n and {c["change"] for c in added} == {"added"}
-    assert all(c["document"] == "001_second_article" for c in diff["changes"])
+    assert [c for c in diff["changes"] if c["document"] != "zz_test_second_article"] == before

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from helpers import SEED, fails, load_json, ok, run_cli
+from helpers import SEED, fails, load_json, next_version, ok, run_cli
 
-SECOND = "001_second_article"
+SECOND = "zz_test_second_article"
 SECOND_TEXT = ("Officials met on Monday to discuss the drill. \u201cWe are ready,\u201d a "
                "spokesperson said.\nThe meeting ended without a statement.\n")
 
@@ -26,13 +26,13 @@ def test_a_second_document_goes_through_every_main_command(two_docs, tmp_path):
     root = two_docs
     ok(run_cli("validate", root=root))
     started = ok(run_cli("draft", "start", root=root))
-    assert started.stdout.strip() == f"wrote annotations/draft/{SECOND}.json"
+    assert f"wrote annotations/draft/{SECOND}.json" in started.stdout.splitlines()
     fails(run_cli("draft", "start", SECOND, root=root), "draft-exists")
     ok(run_cli("validate", root=root))
     stats = json.loads(ok(run_cli("stats", "--version", "draft", "--json", root=root)).stdout)
     assert stats["totals"]["documents"] == len(list((root / "corpus" / "documents").glob("*.json")))
     ok(run_cli("diff", "latest", "draft", root=root))
-    ok(run_cli("release", "1.0.1", "-m", "A second, unannotated article.", root=root))
+    ok(run_cli("release", next_version(root, "minor"), "-m", "A second, unannotated article.", root=root))
     out = tmp_path / "build"
     ok(run_cli("build", "--output", str(out), root=root))
     card = (out / "README.md").read_text(encoding="utf-8")
@@ -55,7 +55,7 @@ def test_a_build_in_many_shards_loads_and_streams(two_docs, tmp_path, monkeypatc
     monkeypatch.setattr(shards, "SHARD_BYTES", 1)  # a new shard after every record batch
     monkeypatch.setattr(shards, "BATCH_ROWS", {"ner": 5})
     ok(run_cli("draft", "start", root=two_docs))
-    ok(run_cli("release", "1.0.1", "-m", "x", root=two_docs))
+    ok(run_cli("release", next_version(two_docs, "minor"), "-m", "x", root=two_docs))
     result = hf_build.build(Layout(two_docs), None, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out" / "ner").iterdir())
     n = result.rows["ner"]["train"]
@@ -80,9 +80,9 @@ def test_the_card_summarises_a_long_document_list(root, tmp_path):
     (tmp_path / "texts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     ok(run_cli("add-document", str(tmp_path / "texts.jsonl"), root=root))
     ok(run_cli("draft", "start", root=root))
-    ok(run_cli("release", "1.0.1", "-m", "x", root=root))
+    ok(run_cli("release", next_version(root, "minor"), "-m", "x", root=root))
     ok(run_cli("build", "--output", str(tmp_path / "out"), root=root))
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
-    total = DOCUMENT_LIST_LIMIT + 2
+    total = len(list((root / "corpus" / "documents").glob("*.json")))
     assert f"- **Documents:** {total} (train: " in card
     assert "`synthetic_000`" not in card and f"`{SEED}`" not in card

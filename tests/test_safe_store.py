@@ -54,7 +54,7 @@ def assert_consistent(root: Path) -> None:
 def after_release(tmp_path_factory) -> dict:
     """The repository after an uninterrupted release: what a rolled-forward one must equal."""
     root = copy_repo(tmp_path_factory.mktemp("reference") / "repo")
-    result = subprocess.run(release_cmd(root, next_version(root)), capture_output=True, text=True)
+    result = subprocess.run(release_cmd(root, next_version(root, "minor")), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return snapshot(root)
 
@@ -62,7 +62,7 @@ def after_release(tmp_path_factory) -> dict:
 @pytest.mark.parametrize("step", FAULT_STEPS)
 def test_release_killed_at_every_step_leaves_before_or_after(step, root, after_release):
     before = snapshot(root)
-    killed = subprocess.run(release_cmd(root, next_version(root)), capture_output=True, text=True,
+    killed = subprocess.run(release_cmd(root, next_version(root, "minor")), capture_output=True, text=True,
                             env={**os.environ, "NEWSCORPUS_FAULT_AT": step})
     assert killed.returncode == -9, killed.stderr  # it really died at that step
     assert_consistent(root)  # the next command completed or rolled back by itself
@@ -103,7 +103,7 @@ def test_a_waiting_writer_gives_up_with_repository_locked(root):
     from newscorpus.store.paths import Layout
 
     with repository_lock(Layout(root), "a test holding the lock"):
-        result = run_cli("release", next_version(root), "-m", "x", root=root,
+        result = run_cli("release", next_version(root, "minor"), "-m", "x", root=root,
                          env={"NEWSCORPUS_LOCK_TIMEOUT": "0.5"})
     assert result.returncode == 1
     assert "repository-locked" in result.stderr
@@ -114,7 +114,7 @@ def test_a_waiting_writer_gives_up_with_repository_locked(root):
 def test_files_keep_their_modes_and_new_ones_follow_the_umask(root):
     citation = root / "CITATION.cff"
     os.chmod(citation, 0o664)
-    version = next_version(root)
+    version = next_version(root, "minor")
     result = run_cli("release", version, "-m", "x", "--date", DATE, root=root)
     assert result.returncode == 0, result.stderr
     assert citation.stat().st_mode & 0o777 == 0o664

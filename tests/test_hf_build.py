@@ -478,3 +478,37 @@ def test_quote_attribution_decodes_to_the_quotes(built):
                                              (q.cue.start, q.cue.end) if q.cue else None,
                                              (sp.start, sp.end) if sp else None, sp.entity if sp else None)
     assert got == want
+
+
+def test_bigbio_kb_offsets_decode_to_the_text_and_every_id_resolves(built):
+    """BigBIO's kb schema: plain string types, offsets that decode to the document text,
+    ids unique, every ref_id, arg id and coreference member a known entity, and the
+    release's mentions, events, entities and quotes all present."""
+    from datasets import List, Value
+
+    root, out, _ = built
+    texts = {r["id"]: r["text"] for r in all_rows(out, "documents")}
+    ds = load(out, "bigbio_kb")
+    assert ds.features["entities"].feature["type"] == Value("string")
+    assert ds.features["entities"].feature["offsets"] == List(List(Value("int32")))
+    sets = {a.document_id: a for a in _release_sets(root)}
+    ids: list[str] = []
+    for row in ds:
+        text, ann = texts[row["document_id"]], sets[row["document_id"]]
+        spans = row["passages"] + row["entities"] + [v["trigger"] for v in row["events"]]
+        for x in spans:
+            assert [text[s:e] for s, e in x["offsets"]] == x["text"], x
+        entity_ids = {x["id"] for x in row["entities"]}
+        ids += [x["id"] for key in ("passages", "entities", "events", "coreferences", "relations") for x in row[key]]
+        assert all(a["ref_id"] in entity_ids for v in row["events"] for a in v["arguments"])
+        assert all({r["arg1_id"], r["arg2_id"]} <= entity_ids for r in row["relations"])
+        assert all(set(c["entity_ids"]) <= entity_ids for c in row["coreferences"])
+        assert len([x for x in row["entities"] if x["type"] not in ("QUOTE", "QUOTE_CUE")]) == len(ann.mentions)
+        assert len([x for x in row["entities"] if x["type"] == "QUOTE"]) == len(ann.quotes)
+        assert sorted(v["type"] for v in row["events"]) == sorted(v.type for v in ann.events)
+        assert len(row["coreferences"]) == len({m.entity for m in ann.mentions})
+        assert len([r for r in row["relations"] if r["type"] == "quote_speaker"]) == \
+            sum(q.speaker is not None for q in ann.quotes)
+        paragraphs = load_json(root / "corpus" / "documents" / f"{row['document_id']}.json")["paragraphs"]
+        assert [p["offsets"] for p in row["passages"]] == [[[p["start"], p["end"]]] for p in paragraphs]
+    assert ids and len(ids) == len(set(ids))

@@ -115,3 +115,22 @@ def test_gold_against_itself_scores_one_everywhere_and_bad_predictions_are_named
     other["document_id"] = "no_such_document"
     write_json(preds / "no_such_document.json", other)
     fails(run_cli("evaluate", version, str(preds), root=root), "unknown-document")
+
+
+def test_the_gold_may_be_a_folder_of_annotation_files_validated_like_the_predictions(tmp_path):
+    root = copy_repo(tmp_path / "root")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    release = annotation_path(root, latest_version(root), SEED).parent
+    data = load_json(release / f"{SEED}.json")
+    data["mentions"] = [m for m in data["mentions"] if m["kind"] == "name"]
+    kept = {m["entity"] for m in data["mentions"]}
+    data["entities"] = [e for e in data["entities"] if e["id"] in kept]
+    data["events"], data["quotes"] = [], []
+    write_json(gold / f"{SEED}.json", data)
+    result = json.loads(ok(run_cli("evaluate", str(gold), str(gold), "--json", root=root)).stdout)
+    assert result["gold"] == str(gold) and result["mentions"]["exact"]["micro"]["f1"] == 1.0
+    assert result["mentions"]["exact"]["micro"]["gold"] == len(data["mentions"])
+    data["mentions"][0]["type"] = "NOT_A_TYPE"
+    write_json(gold / f"{SEED}.json", data)
+    fails(run_cli("evaluate", str(gold), str(tmp_path), root=root), "unknown-label")

@@ -156,7 +156,7 @@ def register_quality(command) -> None:
     p = command("evaluate", cmd_evaluate,
                 "Score predictions (a folder of annotation files) against a gold version: "
                 "mentions, BIO, coreference, events, quotes.")
-    p.add_argument("gold", help="the gold version: a release or 'latest'")
+    p.add_argument("gold", help="the gold: a release, 'latest', or a folder of annotation files")
     p.add_argument("predictions", help="a folder of annotation files, one per document")
     p.add_argument("--json", action="store_true", help="print JSON")
 

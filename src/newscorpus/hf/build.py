@@ -9,7 +9,8 @@ Configs (all offsets are Unicode code points into the document text):
 ``documents``, ``entities``, ``events``, ``quotes`` (one row per document), and
 ``ner`` (one row per sentence, tokens with BIO tags), and the training views
 ``event_extraction``, ``mentions_nested`` (per sentence), ``quote_attribution`` (per
-quote) and ``coreference`` (per document), see ``hf/views.py``. Labels are ``ClassLabel``s built
+quote) and ``coreference`` (per document), see ``hf/views.py``; and ``bigbio_kb``
+(per document, BigBIO's knowledge-base schema, see ``hf/bigbio.py``). Labels are ``ClassLabel``s built
 from the label inventory of the exported version."""
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import Iterable
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
+from newscorpus.hf.bigbio import bigbio_kb_row
 from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
 from newscorpus.hf.shards import SplitWriter
 from newscorpus.hf.views import (coreference_row, event_extraction_rows, mentions_nested_rows,
@@ -71,7 +73,8 @@ def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, versi
             "event_extraction": event_extraction_rows(doc, ann, inventory),
             "quote_attribution": quote_attribution_rows(doc, ann, inventory),
             "coreference": [coreference_row(doc, ann, inventory)],
-            "mentions_nested": mentions_nested_rows(doc, ann, inventory)}
+            "mentions_nested": mentions_nested_rows(doc, ann, inventory),
+            "bigbio_kb": [bigbio_kb_row(doc, ann)]}
 
 
 @dataclass

@@ -7,7 +7,9 @@ from newscorpus.rules.inventory import Inventory
 BASE_CONFIGS = ("documents", "entities", "events", "quotes", "ner")
 # the training views (hf/views.py): token spans on the shared tokenization
 VIEW_CONFIGS = ("event_extraction", "quote_attribution", "coreference", "mentions_nested")
-CONFIGS = BASE_CONFIGS + VIEW_CONFIGS
+# other schemas (hf/bigbio.py): BigBIO's harmonized knowledge-base schema
+SCHEMA_CONFIGS = ("bigbio_kb",)
+CONFIGS = BASE_CONFIGS + VIEW_CONFIGS + SCHEMA_CONFIGS
 DEFAULT_CONFIG = "entities"  # what load_dataset(path) loads without a config name
 # what one row of each config is
 ROW_UNIT = {"ner": "sentence", "event_extraction": "sentence", "mentions_nested": "sentence",
@@ -80,6 +82,9 @@ def features_for(config: str, inventory: Inventory):
         })
     if config in VIEW_CONFIGS:
         return view_features(config, inventory)
+    if config == "bigbio_kb":
+        from newscorpus.hf.bigbio import bigbio_kb_features
+        return bigbio_kb_features()
     raise ValueError(config)
 
 

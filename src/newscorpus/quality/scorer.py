@@ -272,13 +272,20 @@ def score(docs: dict[str, Document], gold: dict[str, AnnotationSet], pred: dict[
 
 def evaluate(layout, gold_version: str, predictions: str) -> dict:
     """Validate the predictions folder (named problems as for any annotation file; a
-    document the gold version does not annotate is ``unknown-document``) and score it."""
+    document the gold version does not annotate is ``unknown-document``) and score it.
+    The gold is a version, or a folder of annotation files validated the same way (a
+    part of a version, e.g. the held-out sentences of ``examples/train_ner.py``)."""
     from pathlib import Path
 
     from newscorpus import corpus
     from newscorpus.errors import CorpusError, Problem
+    from newscorpus.store.documents import load_documents
 
-    version, docs, gold, _ = corpus.load_checked(layout, gold_version)
+    if corpus.is_folder_name(str(gold_version)):
+        version, gold = corpus.load_version(layout, str(gold_version))
+        docs = load_documents(layout)
+    else:
+        version, docs, gold, _ = corpus.load_checked(layout, gold_version)
     _, pred = corpus.load_version(layout, str(predictions))
     extra = sorted(set(pred) - set(gold))
     if extra:

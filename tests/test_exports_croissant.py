@@ -36,7 +36,9 @@ def test_mlcroissant_loads_the_metadata_and_reads_every_record_set(described):
     records_dir = gold / "corpus" / "documents"
     assert sorted(records_by_id) == sorted(p.stem for p in records_dir.glob("*.json"))
     for doc_id, r in records_by_id.items():
-        assert r["documents/text"].decode() == load_json(records_dir / f"{doc_id}.json")["text"]
+        record = load_json(records_dir / f"{doc_id}.json")
+        assert r["documents/text"].decode() == record["text"]
+        assert r["documents/split"].decode() == record["split"]
     version = latest_version(gold)
     for r in ds.records(record_set=names["entities"].uuid):
         doc_id = r["entities/document_id"].decode()
@@ -56,6 +58,12 @@ def test_files_hashes_and_responsible_ai_fields(described):
     assert sorted(objects) == shards
     for rel, f in objects.items():
         assert f["sha256"] == hashlib.sha256((build / rel).read_bytes()).hexdigest()
+    inventory = load_json(gold / "annotations" / "releases" / latest_version(gold) / "inventory.json")
+    entities = next(rs for rs in data["recordSet"] if rs["name"] == "entities")
+    mention_type = next(sub for f in entities["field"] if f["name"] == "mentions" for sub in f["subField"]
+                        if sub["name"] == "type")
+    assert mention_type["description"] == "ClassLabel ids: " + ", ".join(
+        f"{i}={t['label']}" for i, t in enumerate(inventory["entity_types"]))
     cff = __import__("yaml").safe_load((build / "CITATION.cff").read_text(encoding="utf-8"))
     assert data["version"] == str(cff["version"]) and cff["license"] in data["license"]
     for key in ("rai:dataCollection", "rai:dataAnnotationProtocol", "rai:annotationsPerItem",

@@ -105,6 +105,8 @@ def _field(config: str, column: str, arrow_type, labels: dict) -> dict | None:
                    "dataType": _data_type(child_inner), "source": {**source, "transform": {"jsonPath": child.name}}}
             if child_repeated:
                 sub["repeated"] = True
+            if f"{column}/{child.name}" in labels:
+                sub["description"] = _label_note(labels[f"{column}/{child.name}"])
             subs.append(sub)
         if not subs:
             return None
@@ -114,20 +116,36 @@ def _field(config: str, column: str, arrow_type, labels: dict) -> dict | None:
     else:
         return None
     if column in labels:
-        field["description"] = "ClassLabel ids: " + ", ".join(f"{i}={n}" for i, n in enumerate(labels[column]))
+        field["description"] = _label_note(labels[column])
     return field
 
 
+def _unwrap(feature):
+    while isinstance(feature, dict) and feature.get("_type") in ("List", "Sequence") and "feature" in feature:
+        feature = feature["feature"]
+    return feature
+
+
 def _labels(schema) -> dict[str, list[str]]:
-    """ClassLabel names of top-level columns, from the datasets Features in the schema."""
+    """ClassLabel names by column (``col``) and struct member (``col/member``), from the
+    datasets Features stored in the Parquet schema."""
     meta = (schema.metadata or {}).get(b"huggingface")
     features = json.loads(meta).get("info", {}).get("features", {}) if meta else {}
     out = {}
     for name, feature in features.items():
-        inner = feature.get("feature", feature) if isinstance(feature, dict) else {}
+        inner = _unwrap(feature)
         if isinstance(inner, dict) and inner.get("_type") == "ClassLabel":
             out[name] = inner.get("names", [])
+        elif isinstance(inner, dict) and "_type" not in inner:
+            for child, sub in inner.items():
+                sub = _unwrap(sub)
+                if isinstance(sub, dict) and sub.get("_type") == "ClassLabel":
+                    out[f"{name}/{child}"] = sub.get("names", [])
     return out
+
+
+def _label_note(names: list[str]) -> str:
+    return "ClassLabel ids: " + ", ".join(f"{i}={n}" for i, n in enumerate(names))
 
 
 def _config_parts(build: Path, base: Path, config: str) -> tuple[list[dict], dict]:
@@ -145,8 +163,12 @@ def _config_parts(build: Path, base: Path, config: str) -> tuple[list[dict], dic
     schema = pq.read_schema(shards[0])
     labels = _labels(schema)
     fields = [f for f in (_field(config, n, schema.field(n).type, labels) for n in schema.names) if f]
+    fields.append({"@type": "cr:Field", "@id": f"{config}/split", "name": "split", "dataType": "sc:Text",
+                   "description": "The split, from the shard's file name.",
+                   "source": {"fileSet": {"@id": f"{config}-parquet"}, "extract": {"fileProperty": "filename"},
+                              "transform": {"regex": r"^([A-Za-z0-9_]+)-\d+-of-\d+\.parquet$"}}})
     description = (f"The rows of the {config} config. Label columns hold ClassLabel ids (names in the "
-                   "dataset card); members nested deeper than one level are not described here: read them "
+                   "field descriptions); members nested deeper than one level are not described here: read them "
                    "from the Parquet files with `datasets`.")
     record_set = {"@type": "cr:RecordSet", "@id": config, "name": config, "description": description,
                   "field": fields}

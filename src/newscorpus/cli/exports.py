@@ -1,5 +1,5 @@
 """CLI command of the exports wing: ``convert`` (to brat, CoNLL-2012, CoNLL-2003,
-spaCy; from brat)."""
+spaCy, Croissant metadata of a build; from brat)."""
 from __future__ import annotations
 
 import sys
@@ -16,7 +16,8 @@ def cmd_convert(args, layout) -> int:
         sys.stdout.write(f"read {result.documents} document(s) from brat into {where}: "
                          f"{len(result.changes)} change(s) against the draft\n")
     else:
-        result = export(layout, args.to_format, args.version, output)
+        build = Path(args.folder) if args.folder else None
+        result = export(layout, args.to_format, args.version, output, build)
         sys.stdout.write(f"wrote annotation version {result.version} as {args.to_format}: "
                          f"{result.documents} document(s), {len(result.files)} file(s) in {result.output}\n")
     return 0
@@ -31,9 +32,12 @@ def register(sub, command) -> None:
     way = p.add_mutually_exclusive_group(required=True)
     way.add_argument("--to", dest="to_format", choices=FORMATS, help="format to write")
     way.add_argument("--from", dest="from_format", choices=("brat",), help="format to read (FOLDER)")
-    p.add_argument("folder", nargs="?", help="with --from: the folder of <id>.txt and <id>.ann files")
-    p.add_argument("--version", default="latest", help="with --to: release, 'latest' (default) or 'draft'")
-    p.add_argument("--output", help="--to: output folder (default build/<format>); --from: write annotation "
+    p.add_argument("folder", nargs="?", help="with --from: the folder of <id>.txt and <id>.ann files; with --to croissant: the "
+                                             "build folder to describe (default build/dataset)")
+    p.add_argument("--version", default="latest", help="with --to: release, 'latest' (default) or 'draft' (croissant: "
+                                                         "the version the build holds)")
+    p.add_argument("--output", help="--to: output folder (default build/<format>; croissant: the file, default "
+                                    "<build>/croissant.json); --from: write annotation "
                                     "files there instead of into the draft")
     p.add_argument("--annotator", default="brat",
                    help="--from: pseudonym recorded for annotations drawn in brat (default 'brat')")

@@ -19,7 +19,7 @@ from newscorpus.store.jsonio import atomic_write_text, read_json, write_json
 from newscorpus.store.paths import Layout
 from newscorpus.store.transaction import Transaction
 
-FORMATS = ("brat", "conll2012", "conll2003")
+FORMATS = ("brat", "conll2012", "conll2003", "spacy", "croissant", "html")
 
 
 @dataclass
@@ -31,8 +31,15 @@ class Converted:
     changes: list[dict] = field(default_factory=list)
 
 
-def export(layout: Layout, fmt: str, version: str | None, output: Path | None) -> Converted:
-    """Write one version of the corpus in ``fmt`` into ``output`` (default build/<fmt>)."""
+def export(layout: Layout, fmt: str, version: str | None, output: Path | None,
+           build: Path | None = None) -> Converted:
+    """Write one version of the corpus in ``fmt`` into ``output`` (default build/<fmt>);
+    ``croissant`` describes the Parquet build in ``build`` (default build/dataset) instead."""
+    if fmt == "croissant":
+        from newscorpus.exports.croissant import write_croissant
+        version, path, n_docs = write_croissant(layout, Path(build) if build else layout.root / "build" / "dataset",
+                                                output)
+        return Converted(version, path, [path], documents=n_docs)
     version, inventory, pairs = corpus.stream_checked(layout, version)
     output = Path(output) if output else layout.root / "build" / fmt
     output.mkdir(parents=True, exist_ok=True)
@@ -45,6 +52,9 @@ def export(layout: Layout, fmt: str, version: str | None, output: Path | None) -
     elif fmt == "spacy":
         from newscorpus.exports.spacydocs import write_docbin
         write_docbin(output, pairs, result)
+    elif fmt == "html":
+        from newscorpus.exports.html import write_html
+        write_html(output, inventory, version, pairs, result)
     return result
 
 

@@ -377,6 +377,9 @@ CHECKS: tuple[Check, ...] = (
        "Polarity, a quote without QuoteKind", "{what} {id} has no {attribute} attribute"),
     _c("brat-text-mismatch", "exports", "a .txt that differs from the document text in corpus/documents",
        "the .txt differs from the document text in corpus/documents (the offsets would mean nothing)"),
+    _c("export-alignment", "exports", "a span of an export that does not fall on token boundaries "
+       "(spaCy DocBin; cannot happen while tokens are cut at every mention boundary)",
+       "span {start}-{end} does not fall on token boundaries"),
     # --- Hugging Face --------------------------------------------------------------------
     _c("cff-syntax", "huggingface", "CITATION.cff is not valid YAML", "{YAML error}"),
     *(_cff_check(k) for k in CFF_KEYWORDS),

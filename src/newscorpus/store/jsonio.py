@@ -77,13 +77,23 @@ def list_chunks(items: Iterable[Any]) -> Iterator[str]:
 
 def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     """``atomic_write_text`` of text produced piece by piece (never all in memory)."""
+    _atomic_write(path, chunks, binary=False)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """``atomic_write_text`` for bytes (a spaCy DocBin, for one)."""
+    _atomic_write(path, [data], binary=True)
+
+
+def _atomic_write(path: Path, chunks: Iterable, binary: bool) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with handle:
             for chunk in chunks:
                 handle.write(chunk)
         os.replace(tmp, path)

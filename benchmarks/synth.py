@@ -15,8 +15,8 @@ How it is made (see also the README's "Benchmark" section):
 3. Each document's draft annotation file is the released gold of the seed (204 mentions,
    66 entities, 61 events, 25 quotes) with its ``document_id`` and ``text_sha256``; the
    canonical dict (``AnnotationSet.to_dict``) is made once and reused.
-4. The fixture history is rewritten in the copy: release 1.0.0 (one document) is removed
-   and made again, with the same message and date, by the store's own ``create_release``
+4. The fixture history is rewritten in the copy: every release of the real corpus is removed,
+   and 1.0.0 is made again, with its message and date, by the store's own ``create_release``
    from the N-document draft, so 1.0.0 holds all N documents. ``create_release`` is called
    without the repository validation that ``newscorpus release`` runs first: the first
    measured command, ``newscorpus validate``, checks the result and the benchmark stops if
@@ -122,7 +122,8 @@ def rewrite_history(layout: Layout) -> None:
     """Release 1.0.0 made again by ``create_release`` from the N-document draft, with the
     original message and date; the changelog keeps only its header."""
     manifest = read_json(layout.releases / BASE_VERSION / MANIFEST)
-    shutil.rmtree(layout.releases / BASE_VERSION)
+    for folder in layout.releases.iterdir():  # every release of the real corpus goes
+        shutil.rmtree(folder)
     layout.release_index.unlink()
     header = layout.changelog.read_text(encoding="utf-8").split("\n## ", 1)[0]
     atomic_write_text(layout.changelog, header.rstrip("\n") + "\n")
@@ -151,6 +152,7 @@ def make_corpus(source: Path, target: Path, n: int) -> dict:
     check_bulk_path(base)
     gold = gold_draft_dict(layout, base.id)
     write_documents(layout, base, n, gold)
+    write_json(layout.draft / f"{base.id}.json", gold)  # the seed too: the 1.0.0 gold
     rewrite_history(layout)
     edited = edit_draft(layout)
     return {"documents": len(list(layout.documents.glob("*.json"))), "edited_draft_files": edited,

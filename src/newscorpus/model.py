@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Iterable
 
 LAYERS = ("entities", "mentions", "events", "quotes")
 
@@ -228,3 +228,24 @@ class Document:
             "paragraphs": [{"start": s, "end": e} for s, e in self.paragraphs],
             "sentences": [{"start": s, "end": e} for s, e in self.sentences],
         }
+
+
+def clusters(ordered: list[str], links: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The groups of ``ordered`` joined by ``links`` (union-find), each group in the given
+    order, the groups in the order of their first member."""
+    parent = {x: x for x in ordered}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[str, list[str]] = {}
+    for x in ordered:
+        groups.setdefault(find(x), []).append(x)
+    return list(groups.values())

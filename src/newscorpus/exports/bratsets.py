@@ -5,7 +5,7 @@ from __future__ import annotations
 from newscorpus.errors import Problem
 from newscorpus.exports.bratread import Parsed
 from newscorpus.exports.names import COREF, CUE, CUE_REL, KIND, POLARITY, QUOTE, QUOTE_KIND, REALIS, SPEAKER, BratNames
-from newscorpus.model import (AnnotationSet, Argument, Entity, Event, Mention, Provenance, Quote, Span,
+from newscorpus.model import (AnnotationSet, Argument, Entity, Event, Mention, Provenance, Quote, Span, clusters,
                               _idkey)
 
 
@@ -75,26 +75,17 @@ def _mentions(p: Parsed, names: BratNames, ids: _Ids, default: Provenance) -> di
 def _clusters(p: Parsed, mentions: dict[str, Mention]) -> list[list[str]]:
     """The coreference clusters (union of the Coref equivalences and relations), each in
     text order, ordered by their first mention."""
-    parent = {t: t for t in mentions}
-
-    def find(t: str) -> str:
-        while parent[t] != t:
-            parent[t] = parent[parent[t]]
-            t = parent[t]
-        return t
     links = [(members, line) for members, line in p.equivalences]
     links += [([a, b], line) for _r, kind, a, b, line in p.relations if kind == COREF]
+    pairs = []
     for members, line in links:
         for t in members:
             if t not in mentions:
                 _dangling(p, line, COREF, t, "a mention")
         good = [t for t in members if t in mentions]
-        for t in good[1:]:
-            parent[find(t)] = find(good[0])
-    groups: dict[str, list[str]] = {}
-    for t in sorted(mentions, key=lambda t: (mentions[t].start, -mentions[t].end, _idkey(mentions[t].id))):
-        groups.setdefault(find(t), []).append(t)
-    return list(groups.values())
+        pairs += [(t, good[0]) for t in good[1:]]
+    ordered = sorted(mentions, key=lambda t: (mentions[t].start, -mentions[t].end, _idkey(mentions[t].id)))
+    return clusters(ordered, pairs)
 
 
 def _entities(p: Parsed, mentions: dict[str, Mention], ids: _Ids, default: Provenance

@@ -16,7 +16,7 @@ from newscorpus.labelstudio.names import (ATTRIBUTES, CHOICE_CONTROLS, CONTENT, 
                                           LABEL_CONTROLS, MENTION, MENTION_KIND, OBJECT, POLARITY, QUOTE,
                                           QUOTE_KIND, REALIS, SPEAKER_REL)
 from newscorpus.labelstudio.offsets import Offsets, anchor
-from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event, Mention,
+from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event, Mention, clusters as union_clusters,
                               Provenance, Quote, Span, _idkey)
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
@@ -464,25 +464,11 @@ def read_entities(reader: TaskReader, mentions: dict[str, _Region], coref: list[
 
 
 def _clusters(mentions: dict[str, _Region], coref: list[tuple[str, str]]) -> list[list[str]]:
-    """The mentions linked by coreference (union-find), each cluster in text order and
-    the clusters in text order of their first mention."""
-    parent = {m: m for m in mentions}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """The mentions linked by coreference, each cluster in text order and the clusters in
+    text order of their first mention."""
     rid_to_id = {r.rid: mid for mid, r in mentions.items()}
-    for a, b in coref:
-        ra, rb = find(rid_to_id[a]), find(rid_to_id[b])
-        if ra != rb:
-            parent[ra] = rb
-    clusters: dict[str, list[str]] = {}
-    for mid in sorted(mentions, key=lambda m: (mentions[m].start, mentions[m].end, _idkey(m))):
-        clusters.setdefault(find(mid), []).append(mid)
-    return list(clusters.values())
+    ordered = sorted(mentions, key=lambda m: (mentions[m].start, mentions[m].end, _idkey(m)))
+    return union_clusters(ordered, [(rid_to_id[a], rid_to_id[b]) for a, b in coref])
 
 
 def _kept_entities(clusters: list[list[str]], old_entity: dict[str, str]) -> tuple[dict[int, str], set[str]]:

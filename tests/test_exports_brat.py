@@ -160,3 +160,11 @@ def test_a_txt_that_differs_from_the_document_is_refused(gold, tmp_path):
     txt = sorted(out.glob("*.txt"))[0]
     txt.write_bytes(txt.read_bytes().replace(b"\r\n", b"\n") + b" ")
     fails(run_cli("convert", "--from", "brat", str(out), root=gold), "brat-text-mismatch")
+
+
+@pytest.mark.parametrize("inside", ["seeds", "annotations/draft", "corpus/documents", "schema", "docs", "."])
+def test_a_conversion_never_writes_into_the_repositorys_data(root, inside):
+    before = snapshot(root)
+    fails(run_cli("convert", "--to", "brat", "--version", "latest", "--output", str(root / inside),
+                  root=root), "output-in-repository")
+    assert snapshot(root) == before

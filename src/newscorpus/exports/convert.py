@@ -31,6 +31,21 @@ class Converted:
     changes: list[dict] = field(default_factory=list)
 
 
+def check_output(layout: Layout, output: Path) -> Path:
+    """An output folder outside the repository's own data (seeds, records, schemas,
+    annotations, docs), which a conversion must never write into; else
+    ``output-in-repository``."""
+    resolved = Path(output).resolve()
+    for folder in (layout.seeds, layout.documents.parent, layout.schema_dir, layout.annotations,
+                   layout.guidelines.parent):
+        if resolved == folder.resolve() or folder.resolve() in resolved.parents \
+                or resolved == layout.root.resolve():
+            raise CorpusError(Problem("--output", "", "output-in-repository",
+                                      "the output is inside the repository's data; write to a "
+                                      "folder of its own (for example build/<format>)", str(output)))
+    return Path(output)
+
+
 def export(layout: Layout, fmt: str, version: str | None, output: Path | None,
            build: Path | None = None) -> Converted:
     """Write one version of the corpus in ``fmt`` into ``output`` (default build/<fmt>);
@@ -41,7 +56,7 @@ def export(layout: Layout, fmt: str, version: str | None, output: Path | None,
                                                 output)
         return Converted(version, path, [path], documents=n_docs)
     version, inventory, pairs = corpus.stream_checked(layout, version)
-    output = Path(output) if output else layout.root / "build" / fmt
+    output = check_output(layout, Path(output) if output else layout.root / "build" / fmt)
     output.mkdir(parents=True, exist_ok=True)
     result = Converted(version, output)
     if fmt == "brat":
@@ -136,7 +151,7 @@ def _write_sets(layout: Layout, sets: dict[str, AnnotationSet], output: Path | N
             result.files.append(layout.draft / f"{doc_id}.json")
         txn.commit()
     else:
-        result = Converted("draft", Path(output))
+        result = Converted("draft", check_output(layout, Path(output)))
         Path(output).mkdir(parents=True, exist_ok=True)
         for doc_id, ann in sorted(sets.items()):
             write_json(Path(output) / f"{doc_id}.json", ann.to_dict())

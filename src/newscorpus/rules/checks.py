@@ -352,6 +352,9 @@ CHECKS: tuple[Check, ...] = (
        "document {document} has a task with annotations that differs from the export of {version}; "
        "pull the annotations first, or pass --force to replace the task (its annotations are deleted)"),
     # --- other formats (brat) ------------------------------------------------------------
+    _c("output-in-repository", "exports", "convert --output (or --from brat --output) inside the "
+       "repository's data folders (seeds, corpus, schema, annotations, docs) or its root",
+       "the output is inside the repository's data; write to a folder of its own (for example build/<format>)"),
     _c("brat-format", "exports", "a malformed .ann line, an id defined twice, a discontinuous span, a "
        "damaged newscorpus note, a quote with two cues or speakers, a missing .txt",
        "not a brat standoff line: T, E, R, A, * or # lines as brat writes them",

@@ -14,7 +14,7 @@ from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.names import FORMAT, TOOL
 from newscorpus.labelstudio.reader import TaskReader, read_task
-from newscorpus.labelstudio.tasks import documents_raw, unpack_source
+from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.labelstudio.people import annotator

@@ -17,17 +17,6 @@ from newscorpus.store.jsonio import read_json
 from newscorpus.store.paths import Layout
 
 
-def documents_raw(layout: Layout) -> dict[str, dict]:
-    """The document records of the corpus as stored, by id (the export and the import
-    both check against them)."""
-    docs = {}
-    for path in sorted(layout.documents.glob("*.json")):
-        data = read_json(path, layout.rel(path))
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            docs[data["id"]] = data
-    return docs
-
-
 def _pack_source(ann: AnnotationSet) -> dict:
     """The exported annotations, provenance deduplicated into a table (compact task data)."""
     data = ann.to_dict()

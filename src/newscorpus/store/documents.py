@@ -206,26 +206,6 @@ def _document(layout: Layout, seed: Path, doc_id: str, text: str, raw: bytes, la
     )
 
 
-def add_document(layout: Layout, seed: Path, language: str = "en",
-                 doc_id: str | None = None, replace: bool = False) -> Path:
-    """Write ``corpus/documents/<id>.json`` for a seed file; refuse to overwrite."""
-    return add_documents(layout, [(Path(seed), doc_id)], language, replace)[0]
-
-
-def add_documents(layout: Layout, seeds: list[tuple[Path, str | None]], language: str = "en",
-                  replace: bool = False) -> list[Path]:
-    """Add many seed files in one transaction: all are written, or none."""
-    docs = make_documents(layout, seeds, language)
-    txn = Transaction(layout)
-    try:
-        paths = stage_records(layout, docs, replace, txn)
-    except BaseException:
-        txn.abort()
-        raise
-    txn.commit()
-    return paths
-
-
 def stage_records(layout: Layout, docs: list[Document], replace: bool,
                   txn: Transaction) -> list[Path]:
     """Stage document records, refusing ids already in the corpus or in the batch."""

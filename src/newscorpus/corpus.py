@@ -139,23 +139,14 @@ def stream_checked(layout: Layout, version: str | None
 
 
 def _pairs(layout: Layout, version: str) -> Iterator[tuple[Document, AnnotationSet]]:
-    sets = _versions.iter_sets(layout, version)
-    ann = next(sets, None)
-    for doc in _documents.iter_documents(layout):
-        if ann is not None and ann.document_id < doc.id:
+    for doc_id, doc, ann in _versions.side_by_side(_documents.iter_documents(layout),
+                                                   _versions.iter_sets(layout, version),
+                                                   key_a=lambda d: d.id):
+        if doc is None:
             raise CorpusError(Problem(layout.rel(_versions.version_dir(layout, version)), "",
                                       "unknown-document",
-                                      "annotations for a document not in the corpus",
-                                      ann.document_id))
-        if ann is not None and ann.document_id == doc.id:
-            yield doc, ann
-            ann = next(sets, None)
-        else:
-            yield doc, AnnotationSet(doc.id, doc.text_sha256, version)
-    if ann is not None:
-        raise CorpusError(Problem(layout.rel(_versions.version_dir(layout, version)), "",
-                                  "unknown-document", "annotations for a document not in the corpus",
-                                  ann.document_id))
+                                      "annotations for a document not in the corpus", doc_id))
+        yield doc, ann or AnnotationSet(doc.id, doc.text_sha256, version)
 
 
 def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
@@ -166,25 +157,9 @@ def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
     old_name, a = iter_version(layout, old, checked=True)
     new_name, b = iter_version(layout, new, checked=True)
     changes: list[dict] = []
-    for doc_a, doc_b in _side_by_side(a, b):
-        changes += diff_sets(doc_a, doc_b)
+    for doc_id, x, y in _versions.side_by_side(a, b):
+        changes += diff_sets({doc_id: x} if x is not None else {}, {doc_id: y} if y is not None else {})
     return old_name, new_name, changes
-
-
-def _side_by_side(a: Iterator[AnnotationSet], b: Iterator[AnnotationSet]
-                  ) -> Iterator[tuple[dict, dict]]:
-    """Pairs of one-document dicts from two id-ordered streams ({} where one lacks it)."""
-    x, y = next(a, None), next(b, None)
-    while x is not None or y is not None:
-        if y is None or (x is not None and x.document_id < y.document_id):
-            yield {x.document_id: x}, {}
-            x = next(a, None)
-        elif x is None or y.document_id < x.document_id:
-            yield {}, {y.document_id: y}
-            y = next(b, None)
-        else:
-            yield {x.document_id: x}, {y.document_id: y}
-            x, y = next(a, None), next(b, None)
 
 
 # --- writing, after checking ----------------------------------------------------------

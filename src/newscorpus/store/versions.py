@@ -17,7 +17,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from packaging.version import InvalidVersion, Version
 
@@ -25,7 +25,7 @@ from newscorpus.errors import CorpusError, Problem
 from newscorpus.store.jsonio import dumps, new_file_mode, read_json, write_json
 from newscorpus.store.transaction import Transaction
 from newscorpus.model import LAYERS, AnnotationSet
-from newscorpus.store.diff import diff_sets, restamp, summarize
+from newscorpus.store.diff import diff_sets, restamp
 from newscorpus.store.paths import Layout
 
 DRAFT = "draft"
@@ -316,22 +316,22 @@ class _Tally:
     summary: dict[str, dict[str, int]] | None = None
 
 
-def _side_by_side(layout: Layout, last: Release | None
-                  ) -> Iterator[tuple[str, AnnotationSet | None, AnnotationSet | None]]:
-    """(document id, previous set, draft set) in document id order."""
-    prev = iter_sets(layout, last.version) if last else iter(())
-    draft = iter_sets(layout, DRAFT)
-    x, y = next(prev, None), next(draft, None)
+def side_by_side(a: Iterable, b: Iterable, key_a: Callable = lambda x: x.document_id,
+                 key_b: Callable = lambda y: y.document_id) -> Iterator[tuple[str, Any, Any]]:
+    """Two streams ordered by document id, merged: (document id, item of ``a`` or None,
+    item of ``b`` or None), one document at a time."""
+    a, b = iter(a), iter(b)
+    x, y = next(a, None), next(b, None)
     while x is not None or y is not None:
-        if y is None or (x is not None and x.document_id < y.document_id):
-            yield x.document_id, x, None
-            x = next(prev, None)
-        elif x is None or y.document_id < x.document_id:
-            yield y.document_id, None, y
-            y = next(draft, None)
+        if y is None or (x is not None and key_a(x) < key_b(y)):
+            yield key_a(x), x, None
+            x = next(a, None)
+        elif x is None or key_b(y) < key_a(x):
+            yield key_b(y), None, y
+            y = next(b, None)
         else:
-            yield x.document_id, x, y
-            x, y = next(prev, None), next(draft, None)
+            yield key_a(x), x, y
+            x, y = next(a, None), next(b, None)
 
 
 def _stage_documents(txn: Transaction, layout: Layout, folder: Path, version: str,
@@ -339,7 +339,8 @@ def _stage_documents(txn: Transaction, layout: Layout, folder: Path, version: st
     """Stamp and stage each draft file (release folder and draft), one at a time."""
     tally = _Tally(folder, {}, summary={layer: {"added": 0, "removed": 0, "changed": 0}
                                         for layer in LAYERS})
-    for doc_id, previous, draft in _side_by_side(layout, last):
+    previous_sets = iter_sets(layout, last.version) if last else ()
+    for doc_id, previous, draft in side_by_side(previous_sets, iter_sets(layout, DRAFT)):
         stamped = _stamp(draft, previous, version) if draft is not None else None
         for change in diff_sets({doc_id: previous} if previous else {},
                                 {doc_id: stamped} if stamped else {}):

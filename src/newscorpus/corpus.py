@@ -36,9 +36,10 @@ DRAFT = _versions.DRAFT
 @contextmanager
 def session(layout: Layout, command: str) -> Iterator[str | None]:
     """Hold the repository lock for a whole command, after completing or rolling back
-    whatever an interrupted command left; yields a note on that recovery, or None."""
-    with repository_lock(layout, command):
-        yield recover(layout)
+    whatever an interrupted command left; yields a note on that recovery, or None. A
+    session inside another one (a library call within a command) does neither again."""
+    with repository_lock(layout, command) as taken:
+        yield recover(layout) if taken else None
 
 
 def locked(command: str) -> Callable:

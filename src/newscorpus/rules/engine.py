@@ -133,7 +133,7 @@ def check_jobs_cached(check: Callable, layout: Layout, cache: Cache, jobs: list[
     return problems
 
 
-def record_key(cache: Cache, layout: Layout, path: Path, inventory_path: Path) -> str:
+def record_key(cache: Cache, path: Path, inventory_path: Path) -> str:
     return key_of("record", checker_version(), cache.sha256(inventory_path), cache.sha256(path),
                   path.stem)
 

@@ -376,7 +376,7 @@ def check_document_records(layout: Layout, inventory: Inventory, cache: Cache | 
     problems: list[Problem] = []
     paths: dict[str, str] = {}
     for path in sorted(layout.documents.glob("*.json")):
-        key = record_key(cache, layout, path, layout.inventory)
+        key = record_key(cache, path, layout.inventory)
         if record_passed(cache, layout, key):
             paths[path.stem] = str(path)  # a valid record is named after its id
             continue

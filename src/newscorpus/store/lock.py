@@ -45,12 +45,13 @@ def _holder(info: Path) -> str:
 
 
 @contextmanager
-def repository_lock(layout: Layout, command: str) -> Iterator[None]:
+def repository_lock(layout: Layout, command: str) -> Iterator[bool]:
     """Hold the repository's lock for the block; fail with ``repository-locked``.
-    Re-entrant: a library call inside a command's lock does not wait for itself."""
+    Re-entrant: a library call inside a command's lock does not wait for itself. Yields
+    whether this call took the lock (False inside another holder's block)."""
     key = str(layout.root.resolve())
     if key in _HELD:
-        yield
+        yield False
         return
     folder = state_dir(layout)
     folder.mkdir(exist_ok=True)
@@ -66,7 +67,7 @@ def repository_lock(layout: Layout, command: str) -> Iterator[None]:
     try:
         info.write_text(json.dumps({"command": command, "pid": os.getpid()}) + "\n",
                         encoding="utf-8")
-        yield
+        yield True
     finally:
         try:
             info.unlink()

@@ -11,7 +11,6 @@ annotations are added, patch for corrections only."""
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import os
 import re
 import shutil
@@ -26,6 +25,7 @@ from newscorpus.store.jsonio import dumps, new_file_mode, read_json, write_json
 from newscorpus.store.transaction import Transaction
 from newscorpus.model import LAYERS, AnnotationSet
 from newscorpus.store.diff import diff_sets, restamp
+from newscorpus.store.cache import file_sha256
 from newscorpus.store.paths import Layout
 
 DRAFT = "draft"
@@ -35,11 +35,6 @@ MANIFEST = "MANIFEST.json"
 INVENTORY_SNAPSHOT = "inventory.json"
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-_file_sha256 = file_sha256
 
 
 def parse_version(text: str, shown: str = "version") -> Version:
@@ -425,10 +420,10 @@ def _citation_text(layout: Layout, version: str, date: str) -> str:
     return text
 
 
-def verify_release(layout: Layout, release: Release, sha256=None) -> list[Problem]:
-    """Checksums of a released folder against its manifest and the index (``sha256``:
-    a function giving a file's hash, for example the cache's)."""
-    file_sha256 = sha256 or _file_sha256
+def verify_release(layout: Layout, release: Release,
+                   file_sha256: Callable[[Path], str] = file_sha256) -> list[Problem]:
+    """Checksums of a released folder against its manifest and the index (``file_sha256``:
+    how a file's hash is had, for example from the validation cache)."""
     folder = version_dir(layout, release.version)
     shown_index = layout.rel(layout.release_index)
     manifest_path = folder / MANIFEST

@@ -18,7 +18,7 @@ from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.labelstudio.people import annotator
-from newscorpus.store.jsonio import read_json
+from newscorpus.store.jsonio import read_json, require_file
 from newscorpus.store.transaction import Transaction
 from newscorpus.store.paths import Layout
 
@@ -464,8 +464,7 @@ def import_file(layout: Layout, path: Path, dry_run: bool = False, force: bool =
                 allow_deletions: bool = False) -> ImportResult:
     path = Path(path)
     shown = layout.rel(path)
-    if not path.is_file():
-        read_json(path, shown)  # the named error: missing, a folder, a device
+    require_file(path, shown)
     with corpus.session(layout, "labelstudio import"):
         return import_tasks(layout, iter_export(path, shown), shown, dry_run, force=force,
                             allow_deletions=allow_deletions)

@@ -169,7 +169,7 @@ CHECKS: tuple[Check, ...] = (
     # --- the repository ------------------------------------------------------------------
     _c("file-missing", "repository", "a file that is needed does not exist (a file given to validate, "
        "a release's inventory snapshot, a seed, an annotation folder, CITATION.cff)",
-       "no such file", "no such seed file", "no such annotation folder", "no CITATION.cff"),
+       "no such {what}", "no such annotation folder", "no CITATION.cff"),
     _c("document-file-name", "repository", "an annotation file or document record whose file name is "
        "not <document id>.json", "file name must be {document id}.json"),
     _c("version-mismatch", "repository", "an annotation file's version field disagrees with its folder "

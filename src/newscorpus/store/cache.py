@@ -12,7 +12,6 @@ cannot be opened (a read-only checkout), everything is simply computed."""
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from pathlib import Path
 

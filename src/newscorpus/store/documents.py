@@ -10,6 +10,7 @@ from typing import Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import Document, sha256_text
+from newscorpus.store.jsonio import require_file
 from newscorpus.store.paths import Layout, child_path
 from newscorpus.store.transaction import Transaction
 
@@ -124,10 +125,7 @@ def keep_opening_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
 
 def read_seed(layout: Layout, seed: Path, shown: str) -> tuple[str, bytes]:
     """The seed's text and bytes, after checking where it is and what it holds."""
-    if not seed.is_file():
-        if seed.exists():
-            raise CorpusError(Problem(shown, "", "not-a-file", "not a regular file (a folder or a device?)"))
-        raise CorpusError(Problem(shown, "", "file-missing", "no such seed file"))
+    require_file(seed, shown, "seed file")
     try:
         seed.resolve().relative_to(layout.seeds.resolve())
     except ValueError:

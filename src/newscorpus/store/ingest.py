@@ -11,7 +11,8 @@ from typing import Callable
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import Document
 from newscorpus.store.documents import (SeedText, documents_from_texts, make_documents,
-                                        read_seed, stage_records)
+                                        stage_records)
+from newscorpus.store.jsonio import require_file
 from newscorpus.store.paths import Layout, child_path
 from newscorpus.store.transaction import Transaction
 
@@ -61,8 +62,7 @@ def _jsonl_row(layout: Layout, shown: str, n: int, line: str, language: str) -> 
 
 def read_jsonl(layout: Layout, path: Path, language: str) -> list[SeedText]:
     shown = layout.rel(path)
-    if not path.is_file():
-        read_seed(layout, path, shown)  # raises the named error for a missing file or folder
+    require_file(path, shown)
     items = []
     with open(path, encoding="utf-8") as handle:
         for n, line in enumerate(handle, 1):

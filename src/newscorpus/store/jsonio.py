@@ -16,16 +16,21 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def read_json(path: Path, shown: str | None = None) -> Any:
-    """Parse a JSON file; raise CorpusError with line and column on bad input."""
-    shown = shown or str(path)
+def require_file(path: Path, shown: str, what: str = "file") -> Path:
+    """``path`` if it is a regular file; else ``file-missing`` or ``not-a-file`` (a folder
+    or a device, checked before anything reads from it)."""
     path = Path(path)
     if not path.is_file():
         if path.exists():
-            raise CorpusError(Problem(shown, "", "not-a-file",
-                                      "not a regular file (a folder or a device?)")) from None
-        raise CorpusError(Problem(shown, "", "file-missing", "no such file")) from None
-    raw = path.read_bytes()
+            raise CorpusError(Problem(shown, "", "not-a-file", "not a regular file (a folder or a device?)"))
+        raise CorpusError(Problem(shown, "", "file-missing", f"no such {what}"))
+    return path
+
+
+def read_json(path: Path, shown: str | None = None) -> Any:
+    """Parse a JSON file; raise CorpusError with line and column on bad input."""
+    shown = shown or str(path)
+    raw = require_file(path, shown).read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -69,11 +69,11 @@ def _layer_changes(doc_id: str, layer: str, old_items, new_items) -> list[dict]:
     into dicts."""
     items_a = {i.id: i for i in old_items}
     items_b = {i.id: i for i in new_items}
+    differing = [i for i, x in items_a.items() if not same_content(x, items_b.get(i))]
+    differing += [i for i in items_b if i not in items_a]
     changes = []
-    for ident in sorted(set(items_a) | set(items_b), key=_natural):
+    for ident in sorted(differing, key=_natural):
         x, y = items_a.get(ident), items_b.get(ident)
-        if x is not None and y is not None and same_content(x, y):
-            continue
         before = content_key(x) if x is not None else None
         after = content_key(y) if y is not None else None
         if before is None:

@@ -38,7 +38,7 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, features_for
+    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, card_yaml_features, features_for
 
     counts, sizes = written.counts, written.sizes
 
@@ -80,6 +80,8 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
         if config == DEFAULT_CONFIG:
             metadata[config]["default"] = True
     DatasetInfosDict(infos).to_dataset_card_data(card)
+    for info in card["dataset_info"] if isinstance(card["dataset_info"], list) else [card["dataset_info"]]:
+        info["features"] = card_yaml_features(info["features"])  # datasets 2.x reads them too
     MetadataConfigs(metadata).to_dataset_card_data(card)
     return card
 

@@ -51,6 +51,8 @@ def test_html_view_in_headless_chromium(gold, tmp_path):
         page.goto((out / "index.html").as_uri())
         links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
         assert sorted(links) == sorted(f"{d}.html" for d in doc_ids)
+        # the label distribution figure (quality.figure) is shown: an SVG the browser draws
+        assert page.eval_on_selector("img[src='label_distribution.svg']", "e => e.complete && e.naturalWidth") > 0
         page.click(f"a[href='{doc_ids[0]}.html']")
         page.wait_for_load_state()
         ann = load_json(gold / "annotations" / "draft" / f"{doc_ids[0]}.json")

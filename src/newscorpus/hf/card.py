@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscorpus.hf.shards import SHARD_BYTES
+from newscorpus.quality.figure import FIGURE, label_distribution_svg
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
 
@@ -166,6 +167,7 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, written,
         "shard_mb": SHARD_BYTES // 2**20,
         "labels": labels,
         "event_types": event_types,
+        "figure": FIGURE,
         "agreement": _agreement_pairs(layout),
         "changelog": _changelog_entries(layout, version),
         "bibtex": bibtex,
@@ -216,3 +218,5 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
         raise CorpusError(problems)
     card = render_card(layout, version, inventory, written, fingerprints, report, to_bibtex(data))
     (folder / "README.md").write_text(card if card.endswith("\n") else card + "\n", encoding="utf-8")
+    # the card's figure, from the statistics of its label tables
+    (folder / FIGURE).write_text(label_distribution_svg(written.stats, version), encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from datasets_probe import describe
 from helpers import copy_repo, latest_version, run_cli
 from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, bio_names, features_for
 from newscorpus.rules.inventory import load_inventory
@@ -62,9 +63,6 @@ def probe(python: str, out: Path, home: Path) -> dict:
 
 
 def test_datasets_2_reads_every_config_as_5_does_with_label_sequences_of_classlabel(built, tmp_path):
-    sys.path.insert(0, str(PROBE.parent))
-    from datasets_probe import describe
-
     out, inventory = built
     old = probe(datasets2_python(), out, tmp_path / "hf2")
     new = probe(sys.executable, out, tmp_path / "hf5")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscorpus.hf.shards import SHARD_BYTES
+from newscorpus.quality.figure import FIGURE, label_distribution_svg
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
 
@@ -38,7 +39,7 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, features_for
+    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, card_yaml_features, features_for
 
     counts, sizes = written.counts, written.sizes
 
@@ -80,6 +81,8 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
         if config == DEFAULT_CONFIG:
             metadata[config]["default"] = True
     DatasetInfosDict(infos).to_dataset_card_data(card)
+    for info in card["dataset_info"] if isinstance(card["dataset_info"], list) else [card["dataset_info"]]:
+        info["features"] = card_yaml_features(info["features"])  # datasets 2.x reads them too
     MetadataConfigs(metadata).to_dataset_card_data(card)
     return card
 
@@ -164,6 +167,7 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, written,
         "shard_mb": SHARD_BYTES // 2**20,
         "labels": labels,
         "event_types": event_types,
+        "figure": FIGURE,
         "agreement": _agreement_pairs(layout),
         "changelog": _changelog_entries(layout, version),
         "bibtex": bibtex,
@@ -214,3 +218,5 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
         raise CorpusError(problems)
     card = render_card(layout, version, inventory, written, fingerprints, report, to_bibtex(data))
     (folder / "README.md").write_text(card if card.endswith("\n") else card + "\n", encoding="utf-8")
+    # the card's figure, from the statistics of its label tables
+    (folder / FIGURE).write_text(label_distribution_svg(written.stats, version), encoding="utf-8")

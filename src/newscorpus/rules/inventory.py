@@ -115,16 +115,16 @@ class Inventory:
                                     tuple(item.get("roles", ())), positives, negatives))
             layers[layer] = tuple(parsed)
         if not problems:
-            roles = {r.label for r in layers["argument_roles"]}
-            for i, ev in enumerate(layers["event_types"]):
-                for role in ev.roles:
-                    if role not in roles:
-                        problems.append(Problem(shown, f"/event_types/{i}/roles", "inventory",
-                                                "role is not in argument_roles", role))
-            problems += _check_examples(layers, shown)
+            problems += _check_roles(layers, shown) + _check_examples(layers, shown)
         if problems:
             raise CorpusError(problems)
         return cls(version=str(data.get("inventory_version", "")), raw=data, **layers)
+
+
+def _check_roles(layers: dict, shown: str) -> list[Problem]:
+    roles = {r.label for r in layers["argument_roles"]}
+    return [Problem(shown, f"/event_types/{i}/roles", "inventory", "role is not in argument_roles", role)
+            for i, ev in enumerate(layers["event_types"]) for role in ev.roles if role not in roles]
 
 
 def _parse_examples(item: dict, ptr: str, shown: str, problems: list) -> tuple[tuple, tuple]:
@@ -142,31 +142,31 @@ def _parse_examples(item: dict, ptr: str, shown: str, problems: list) -> tuple[t
     for side in ("positive", "negative"):
         parsed = []
         for j, ex in enumerate(block.get(side, [])):
-            message = _example_problem(ex, side)
-            if message:
-                problems.append(Problem(shown, f"{ptr}/{side}/{j}", "inventory", message))
+            problem = _example_problem(ex, side, shown, f"{ptr}/{side}/{j}")
+            if problem:
+                problems.append(problem)
                 continue
             parsed.append(Example(ex["text"], ex["why"], ex.get("instead"), ex.get("event_type")))
         out.append(tuple(parsed))
     return out[0], out[1]
 
 
-def _example_problem(ex, side: str) -> str | None:
+def _example_problem(ex, side: str, shown: str, ptr: str) -> Problem | None:
     """What is wrong with the form of one constructed example, or None."""
     if not isinstance(ex, dict) or set(ex) - EXAMPLE_KEYS \
             or not all(isinstance(ex.get(k), str) and ex[k].strip() for k in ("text", "why")):
-        return "an example needs a text and a why (keys: text, why, instead, event_type)"
+        return Problem(shown, ptr, "inventory",
+                       "an example needs a text and a why (keys: text, why, instead, event_type)")
     text = ex["text"]
-    spans = SPAN.findall(text)
+    spans, cues = SPAN.findall(text), CUE.findall(text)
     if len(spans) != 1 or text.count("[[") != 1 or text.count("]]") != 1:
-        return "an example marks exactly one span with [[...]]"
-    if len(CUE.findall(text)) > 1 or text.count("{{") != len(CUE.findall(text)) \
-            or text.count("}}") != len(CUE.findall(text)):
-        return "an example marks at most one trigger or cue with double braces"
-    if any(m != m.strip() for m in spans + CUE.findall(text)):
-        return "a marked span has no outer whitespace"
+        return Problem(shown, ptr, "inventory", "an example marks exactly one span with [[...]]")
+    if len(cues) > 1 or text.count("{{") != len(cues) or text.count("}}") != len(cues):
+        return Problem(shown, ptr, "inventory", "an example marks at most one trigger or cue with double braces")
+    if any(m != m.strip() for m in spans + cues):
+        return Problem(shown, ptr, "inventory", "a marked span has no outer whitespace")
     if side == "positive" and "instead" in ex:
-        return "only a negative example names the label it gets instead"
+        return Problem(shown, ptr, "inventory", "only a negative example names the label it gets instead")
     return None
 
 

@@ -49,11 +49,11 @@ LAYER_TITLES = (("Entity types", "entity_types"), ("Mention kinds", "mention_kin
                 ("Realis", "realis"), ("Polarity", "polarity"), ("Quote kinds", "quote_kinds"))
 
 
-def _example_line(mark: str, ex: Example) -> str:
+def _example_line(mark: str, ex: Example, unlabelled: str = "not annotated") -> str:
     event = f" [`{ex.event_type}`]" if ex.event_type else ""
     instead = ""
     if mark == "✗":
-        instead = f" → `{ex.instead}`" if ex.instead else " → not annotated"
+        instead = f" → `{ex.instead}`" if ex.instead else f" → {unlabelled}"
     return f"  * {mark} (constructed) `{ex.text}`{event}{instead}: {ex.why}"
 
 
@@ -66,13 +66,15 @@ def examples_markdown(inventory: Inventory) -> str:
            "argument or the quote content); `{{…}}` marks the event trigger of an argument role's "
            "example, or a quote's cue. A negative example is a look-alike that is not annotated "
            "with the label: `→` gives the label of the same layer it gets instead, or says it is "
-           "not annotated. `[Type]` is the event type of the trigger."]
+           "not annotated (for an argument role: not linked to the trigger, although the mention "
+           "may be annotated). `[Type]` is the event type of the trigger."]
     for title, layer in LAYER_TITLES:
         out += ["", f"#### {title}", ""]
         for item in getattr(inventory, layer):
             out.append(f"* `{item.label}`")
             out += [_example_line("✓", ex) for ex in item.positives]
-            out += [_example_line("✗", ex) for ex in item.negatives]
+            unlabelled = "not linked" if layer == "argument_roles" else "not annotated"
+            out += [_example_line("✗", ex, unlabelled) for ex in item.negatives]
     return "\n".join(out)
 
 

@@ -192,6 +192,12 @@ CHECKS: tuple[Check, ...] = (
        "file added to a released version"),
     _c("release-unlisted", "repository", "a release folder that the release index does not list",
        "release folder not listed in {release index}"),
+    _c("pass-index", "repository", "annotations/passes.json (which guidelines each annotation pass was "
+       "made from, and by whom) is malformed or names a pass folder or release that does not exist",
+       "the index needs a list \"passes\"", "pass listed twice",
+       "each pass needs name, guidelines, annotator and description (strings)", "unknown field",
+       "annotator must be one of {annotators}", "no such folder under annotations/passes",
+       "guidelines must be a released version or 'draft'"),
     _c("release-index", "repository", "annotations/releases.json is malformed",
        "each release needs version, date and manifest_sha256",
        "not a release version (MAJOR.MINOR.PATCH)"),

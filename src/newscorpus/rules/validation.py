@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -406,7 +407,12 @@ def folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
                 expected_version: str | None) -> list[Job]:
     from newscorpus.store.versions import annotation_files
 
-    return [Job(str(path), layout.rel(path), str(inventory_path), expected_version, path.stem)
+    shown_folder = layout.rel(folder)
+
+    def shown(path: Path) -> str:
+        # the folder's shown name plus the file's (a symbolic link: where it leads)
+        return layout.rel(path) if os.path.islink(path) else f"{shown_folder}/{path.name}"
+    return [Job(str(path), shown(path), str(inventory_path), expected_version, path.stem)
             for path in annotation_files(folder)]
 
 

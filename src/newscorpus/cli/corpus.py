@@ -124,19 +124,12 @@ def cmd_guidelines(args, layout: Layout) -> int:
 
 
 def cmd_agreement(args, layout: Layout) -> int:
-    from newscorpus.quality.agreement import format_agreement, version_agreement
+    from newscorpus.quality.agreement import format_agreement
     from newscorpus.quality.passes import pairwise_agreement
 
-    if len(args.sets) == 2 and not args.passes and not args.document:
-        name_a, name_b, result = version_agreement(layout, *args.sets)
-        if args.json:
-            out_json({"a": name_a, "b": name_b, **result})
-        else:
-            out(format_agreement(result, name_a, name_b))
-        return 0
     pairs = pairwise_agreement(layout, args.sets or None, args.document or None)
     if args.json:
-        out_json({"pairs": pairs})
+        out_json(pairs[0] if len(args.sets) == 2 else {"pairs": pairs})
     else:
         out("\n\n".join(format_agreement(p, p["a"], p["b"]) for p in pairs))
     return 0

@@ -62,14 +62,14 @@ def cmd_export(args, layout) -> int:
     return 0
 
 
-def _report_passes(result, args, agreement) -> None:
+def _report_passes(result, args) -> None:
     from newscorpus.quality.agreement import format_agreement
 
     _notes(result.notes)
     if args.json:
         _out(json.dumps({"documents": result.documents, "passes": result.passes,
                          "written": [str(p) for p in result.written], "dry_run": bool(args.dry_run),
-                         "agreement": agreement or []}, ensure_ascii=False, indent=2))
+                         "agreement": result.agreement or []}, ensure_ascii=False, indent=2))
         return
     if not result.documents:
         _out("nothing to import: no task has a submitted annotation")
@@ -79,7 +79,7 @@ def _report_passes(result, args, agreement) -> None:
     _out(f"dry run: {len(result.documents)} document(s) checked, nothing written" if args.dry_run else
          f"wrote {len(result.written)} pass file(s) under annotations/passes/ for {len(result.documents)} "
          "document(s); the draft is unchanged")
-    for pair in agreement or []:
+    for pair in result.agreement or []:
         _out("")
         _out(format_agreement(pair, pair["a"], pair["b"]))
 
@@ -88,7 +88,7 @@ def cmd_import(args, layout) -> int:
     from newscorpus.labelstudio import import_file, import_passes_file
 
     if args.passes:
-        _report_passes(import_passes_file(layout, Path(args.file), args.dry_run), args, None)
+        _report_passes(import_passes_file(layout, Path(args.file), args.dry_run), args)
         return 0
     result = import_file(layout, Path(args.file), dry_run=args.dry_run, force=args.force,
                          allow_deletions=args.allow_deletions)
@@ -117,7 +117,7 @@ def cmd_pull(args, layout) -> int:
     sys.stderr.write(f"project {r.project_id} ({r.title!r}) at {r.url}: {r.tasks} task(s) with annotations"
                      + (f"; export saved to {r.saved}" if r.saved else "") + "\n")
     if args.passes:
-        _report_passes(r.imported, args, r.agreement)
+        _report_passes(r.imported, args)
     else:
         _report(r.imported, args, "draft" if not args.dry_run else "pull (dry run)")
     return 0

@@ -52,6 +52,16 @@ class PassesResult:
     passes: dict[str, list[str]]
     notes: list[str]
     written: list[Path]
+    agreement: list[dict] | None = None  # every pair of these passes, on these documents (``measure``)
+
+
+def measure(layout: Layout, result: PassesResult) -> PassesResult:
+    """The agreement of every pair of the passes written, over the documents read."""
+    from newscorpus.quality.passes import pairwise_agreement
+
+    if result.written and len(result.passes) > 1:
+        result.agreement = pairwise_agreement(layout, list(result.passes), result.documents)
+    return result
 
 
 def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False) -> PassesResult:
@@ -166,4 +176,4 @@ def import_passes_file(layout: Layout, path: Path, dry_run: bool = False) -> Pas
     shown = layout.rel(path)
     require_file(path, shown)
     with corpus.session(layout, "labelstudio import"):
-        return import_passes(layout, iter_export(path, shown), shown, dry_run)
+        return measure(layout, import_passes(layout, iter_export(path, shown), shown, dry_run))

@@ -16,7 +16,7 @@ from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.config import labeling_config, normal_xml
 from newscorpus.labelstudio.importer import import_tasks, iter_export
 from newscorpus.labelstudio.names import DEFAULT_PROJECT_TITLE, MODEL_VERSION, TOKEN_ENV
-from newscorpus.labelstudio.passes import import_passes
+from newscorpus.labelstudio.passes import import_passes, measure
 from newscorpus.labelstudio.tasks import Export, export_tasks
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.store.jsonio import read_json, write_json
@@ -240,9 +240,8 @@ class PullResult:
     title: str
     url: str
     tasks: int
-    imported: Any  # ImportResult, or PassesResult with passes
+    imported: Any  # ImportResult, or PassesResult (with its agreement) with passes
     saved: Path | None
-    agreement: list[dict] | None = None  # with passes: every pair of the passes pulled
 
 
 @corpus.locked("labelstudio pull")
@@ -268,17 +267,12 @@ def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_i
     with _downloaded(api, layout, project.id, save) as path:
         tasks = _Counted(iter_export(path, shown))
         if passes:
-            result = import_passes(layout, tasks, shown, dry_run=dry_run)
+            result = measure(layout, import_passes(layout, tasks, shown, dry_run=dry_run))
         else:
             result = import_tasks(layout, tasks, shown, dry_run=dry_run, force=force,
                                   allow_deletions=allow_deletions)
-    agreement = None
-    if passes and not dry_run and len(result.passes) > 1:
-        from newscorpus.quality.passes import pairwise_agreement
-
-        agreement = pairwise_agreement(layout, list(result.passes), result.documents)
     return PullResult(project.id, project.title, api.url, tasks.count, result,
-                      Path(save) if save is not None else None, agreement)
+                      Path(save) if save is not None else None)
 
 
 class _Counted:

@@ -200,3 +200,28 @@ def test_suggest_writes_predictions_of_known_names(root, new_article, tmp_path):
         assert e <= ws or s >= we  # nothing inside the longer word
     annotated = [p.stem for p in (root / "annotations" / "draft").glob("*.json")]
     assert not set(annotated) & set(tasks)  # documents with annotations get no suggestions
+
+
+def test_a_saved_spacy_pipeline_adds_its_entities(root, tmp_path):
+    """--spacy-model with the folder of a saved pipeline (here an entity ruler): its
+    entities are proposed too, labels mapped onto the inventory, named in model_version."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Zorblax Quint"},
+                                              {"label": "CARDINAL", "pattern": "seven"}])
+    nlp.meta["name"], nlp.meta["version"] = "ruler_test", "0.1.0"
+    nlp.to_disk(tmp_path / "pipeline")
+    seed = root / "seeds" / "zz_model.txt"
+    text = "Zorblax Quint counted seven ships.\n"
+    seed.write_text(text, encoding="utf-8")
+    ok(run_cli("add-document", str(seed), root=root))
+    out = tmp_path / "tasks.json"
+    ok(run_cli("labelstudio", "suggest", "--document", "zz_model", "--spacy-model", str(tmp_path / "pipeline"),
+               "--output", str(out), root=root))
+    [task] = load_json(out)
+    prediction = task["predictions"][0]
+    assert prediction["model_version"].endswith("+spacy-ruler_test-0.1.0")
+    regions = [(r["value"]["start"], r["value"]["end"], r["value"]["text"], r["value"]["labels"])
+               for r in prediction["result"] if r.get("from_name") == "mention"]
+    assert regions == [(0, 13, "Zorblax Quint", ["PER"])]  # CARDINAL is not an entity type of the inventory

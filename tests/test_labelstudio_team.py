@@ -225,3 +225,9 @@ def test_a_saved_spacy_pipeline_adds_its_entities(root, tmp_path):
     regions = [(r["value"]["start"], r["value"]["end"], r["value"]["text"], r["value"]["labels"])
                for r in prediction["result"] if r.get("from_name") == "mention"]
     assert regions == [(0, 13, "Zorblax Quint", ["PER"])]  # CARDINAL is not an entity type of the inventory
+
+
+def test_adjudicate_takes_no_path_out_of_the_pass(gold):
+    before = snapshot(gold)
+    fails(run_cli("adjudicate", "--take", "pass-a", "--document", "../../draft/x", root=gold), "id-format")
+    assert snapshot(gold) == before

@@ -103,6 +103,8 @@ def _validate_pass(layout: Layout, folder: Path, doc_ids: list[str]) -> None:
     those documents are readable."""
     from newscorpus.rules.validation import check_adjudication_records, check_document_records, validate_folder
 
+    for d in doc_ids:
+        child_path(folder, d, ".json", "--document", "a document id")  # id-format: no path out of the pass
     inventory = corpus.current_inventory(layout)
     docs, problems = check_document_records(layout, inventory)
     problems += [Problem(layout.rel(folder), "", "adjudication-no-pass",

@@ -231,3 +231,19 @@ def test_adjudicate_takes_no_path_out_of_the_pass(gold):
     before = snapshot(gold)
     fails(run_cli("adjudicate", "--take", "pass-a", "--document", "../../draft/x", root=gold), "id-format")
     assert snapshot(gold) == before
+
+
+def test_adjudication_refuses_a_pass_that_clears_the_document(gold, tmp_path):
+    """An annotator who submitted an empty annotation has an empty pass; taking it would
+    remove everything: refused unless deletions are allowed."""
+    doc_id = _draft_doc(gold)
+    tasks = export_draft(gold, doc_id)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ls_export(tasks, [[]], completed_by=A_USER)), encoding="utf-8")
+    ok(run_cli("labelstudio", "import", "--passes", str(export), root=gold))
+    [name] = _passes(gold)
+    before = snapshot(gold)
+    fails(run_cli("adjudicate", "--take", name, root=gold), "adjudication-mass-deletion")
+    assert snapshot(gold) == before
+    ok(run_cli("adjudicate", "--take", name, "--allow-deletions", root=gold))
+    assert load_set(annotation_path(gold, "draft", doc_id)).mentions == []

@@ -136,11 +136,11 @@ def cmd_agreement(args, layout: Layout) -> int:
 
 
 def cmd_adjudicate(args, layout: Layout) -> int:
-    from newscorpus.quality.adjudication import adjudicate
+    from newscorpus.quality.adjudication import Options, adjudicate
     from newscorpus.store.diff import summarize
 
-    decisions = adjudicate(layout, args.take, args.document or None, args.note, args.date, args.force,
-                           args.dry_run)
+    decisions = adjudicate(layout, args.take, args.document or None,
+                           Options(args.note, args.date, args.force, args.allow_deletions, args.dry_run))
     for d in decisions:
         counts = ", ".join(f"{layer} +{c['added']} -{c['removed']} ~{c['changed']}"
                            for layer, c in summarize(d.changes).items())
@@ -184,6 +184,8 @@ def register_quality(command) -> None:
     p.add_argument("--date", help="the time of the decision, YYYY-MM-DDTHH:MM:SSZ (default: now)")
     p.add_argument("--force", action="store_true",
                    help="replace draft files that have changes of their own (they are lost)")
+    p.add_argument("--allow-deletions", action="store_true",
+                   help="take a pass that removes all, or more than half, of a draft file's annotations")
     p.add_argument("--dry-run", action="store_true", help="check and print; write nothing")
 
     p = command("evaluate", cmd_evaluate,

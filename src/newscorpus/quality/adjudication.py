@@ -24,7 +24,7 @@ from pathlib import Path
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.model import AnnotationSet
+from newscorpus.model import LAYERS, AnnotationSet
 from newscorpus.quality.passes import pass_folder, pass_names, passes_dir
 from newscorpus.store import versions as _versions
 from newscorpus.store.diff import diff_sets
@@ -68,18 +68,39 @@ def _now(date: str | None) -> str:
     return date
 
 
-def adjudicate(layout: Layout, take: str, documents: list[str] | None = None, note: str | None = None,
-               date: str | None = None, force: bool = False, dry_run: bool = False) -> list[Decision]:
+DELETION_SHARE = 0.5  # taking a pass may remove at most this share of the draft's annotations
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to adjudicate: the note and time recorded, and what may be replaced."""
+    note: str | None = None
+    date: str | None = None
+    force: bool = False  # replace a draft file with changes of its own
+    allow_deletions: bool = False  # take a pass that removes most of the draft's annotations
+    dry_run: bool = False
+
+
+def adjudicate(layout: Layout, take: str, documents: list[str] | None = None,
+               options: Options = Options()) -> list[Decision]:
     """Take the pass ``take`` of each document (default: every document it has) into the
-    draft and record the decision; nothing is written if any document has a problem."""
-    decided = _now(date)
+    draft and record the decision; nothing is written if any document has a problem
+    (all of them are reported)."""
+    decided = _now(options.date)
     with corpus.session(layout, "adjudicate"):
         folder = _taken_folder(layout, take)
         doc_ids = sorted(set(documents)) if documents else sorted(p.stem for p in _versions.annotation_files(folder))
         _validate_pass(layout, folder, doc_ids)
-        txn = None if dry_run else Transaction(layout)
+        txn = None if options.dry_run else Transaction(layout)
+        out, problems = [], []
         try:
-            out = [_decide(layout, txn, take, doc_id, note, decided, force) for doc_id in doc_ids]
+            for doc_id in doc_ids:
+                try:
+                    out.append(_decide(layout, txn, take, doc_id, decided, options))
+                except CorpusError as exc:
+                    problems += exc.problems
+            if problems:
+                raise CorpusError(problems)
             if txn is not None:
                 txn.commit()
         except BaseException:
@@ -117,8 +138,8 @@ def _validate_pass(layout: Layout, folder: Path, doc_ids: list[str]) -> None:
         raise CorpusError(problems)
 
 
-def _decide(layout: Layout, txn: Transaction | None, take: str, doc_id: str, note: str | None,
-            decided: str, force: bool = False) -> Decision:
+def _decide(layout: Layout, txn: Transaction | None, take: str, doc_id: str, decided: str,
+            options: Options) -> Decision:
     """One document: the draft checked for changes of its own, the pass staged as the
     draft file, the decision appended to the record."""
     pass_path = pass_folder(layout, take) / f"{doc_id}.json"
@@ -129,13 +150,15 @@ def _decide(layout: Layout, txn: Transaction | None, take: str, doc_id: str, not
     record = read_json(path) if path.is_file() else {"format": FORMAT, "document_id": doc_id,
                                                      "text_sha256": taken.text_sha256, "decisions": []}
     current = AnnotationSet.from_dict(read_json(draft_path)) if draft_path.is_file() else None
-    if current is not None and not force:
+    if current is not None and not options.force:
         _check_draft(layout, draft_path, current, record)
+    if current is not None and not options.allow_deletions:
+        _check_deletions(layout, draft_path, current, taken)
     new_text = dumps(taken.to_dict())
     record["decisions"].append({
         "decided": decided, "taken": take,
         "passes": [n for n in pass_names(layout) if (passes_dir(layout) / n / f"{doc_id}.json").is_file()],
-        "pass_sha256": _sha256(pass_text), "draft_sha256": _sha256(new_text), "note": note})
+        "pass_sha256": _sha256(pass_text), "draft_sha256": _sha256(new_text), "note": options.note})
     if txn is not None:
         txn.write_text(draft_path, new_text)
         txn.write_json(path, record)
@@ -161,3 +184,16 @@ def _check_draft(layout: Layout, draft_path: Path, current: AnnotationSet, recor
                                   f"the draft has {len(changes)} change(s) of its own since the latest "
                                   "release or the last adjudication, which taking a pass would lose: "
                                   "release them first, or pass --force", doc_id))
+
+
+def _check_deletions(layout: Layout, draft_path: Path, current: AnnotationSet, taken: AnnotationSet) -> None:
+    """adjudication-mass-deletion: a pass that removes all, or more than half, of the
+    draft's annotations (an annotator who cleared the task) unless deletions are allowed."""
+    before = {(layer, i.id) for layer in LAYERS for i in getattr(current, layer)}
+    after = {(layer, i.id) for layer in LAYERS for i in getattr(taken, layer)}
+    removed = len(before - after)
+    if before and (not after or removed > DELETION_SHARE * len(before)):
+        raise CorpusError(Problem(layout.rel(draft_path), "", "adjudication-mass-deletion",
+                                  f"taking the pass removes {removed} of the {len(before)} annotations of the "
+                                  "draft (more than half, or all); if this is meant, pass --allow-deletions",
+                                  current.document_id))

@@ -276,6 +276,10 @@ CHECKS: tuple[Check, ...] = (
        "own (neither from the latest release nor from the last adjudication)",
        "the draft has {count} change(s) of its own since the latest release or the last adjudication, "
        "which taking a pass would lose: release them first, or pass --force"),
+    _c("adjudication-mass-deletion", "command", "adjudicate with a pass that removes all, or more than half, "
+       "of the draft's annotations of a document (without --allow-deletions)",
+       "taking the pass removes {count} of the {total} annotations of the draft (more than half, or all); "
+       "if this is meant, pass --allow-deletions"),
     _c("document-exists", "command", "add-document for a document already in the corpus (without --replace)",
        "document already in the corpus (its text and offsets are fixed)"),
     _c("seed-location", "command", "add-document for a seed file outside seeds/",

@@ -101,6 +101,7 @@ def test_adjudication_refuses_to_lose_draft_changes(gold, tmp_path):
           "adjudication-no-pass")
     fails(run_cli("agreement", name, root=gold), "agreement-sets")
     fails(run_cli("agreement", name, "annotator-000000000000", root=gold), "agreement-sets")
+    fails(run_cli("agreement", "--passes", "--document", "no_such_document", root=gold), "unknown-document")
     assert snapshot(gold) == before
     ok(run_cli("adjudicate", "--take", name, "--force", root=gold))
 

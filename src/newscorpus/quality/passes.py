@@ -90,6 +90,10 @@ def pairwise_agreement(layout: Layout, names: list[str] | None = None,
                                   ", ".join(names) or None))
     sets = _checked(layout, names)
     wanted = set(documents) if documents else None
+    unknown = sorted(d for d in wanted or () if not (layout.documents / f"{d}.json").is_file())
+    if unknown:
+        raise CorpusError([Problem(layout.rel(layout.documents), "", "unknown-document",
+                                   "no document with this id in corpus/documents", d) for d in unknown])
     out = []
     for (name_a, iter_a), (name_b, iter_b) in combinations(sets, 2):
         pairs = ((x, y) for doc_id, x, y in _versions.side_by_side(iter_a(), iter_b())

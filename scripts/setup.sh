@@ -2,7 +2,9 @@
 # Sets up a fresh clone: a virtual environment in .venv with the package and its test
 # tools. With --with-label-studio it also installs Label Studio into a virtual
 # environment of its own (it pins Django and many packages, so it never shares the
-# project's environment), which the live tests start on 127.0.0.1.
+# project's environment), which the live tests start on 127.0.0.1, and datasets 2.x into
+# another (.ci/install-datasets2.sh), with which a test reads the build's card as
+# training code that pins datasets 2.x does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -12,4 +14,5 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 if [ "${1:-}" = "--with-label-studio" ]; then
   bash .ci/install-label-studio.sh >/dev/null
+  bash .ci/install-datasets2.sh >/dev/null
 fi

@@ -119,7 +119,7 @@ def cmd_guidelines(args, layout: Layout) -> int:
         err(Problem(layout.rel(layout.guidelines), "", "guidelines-out-of-date",
                     "run 'newscorpus guidelines --write'").format())
         return 1
-    out(f"{layout.rel(layout.guidelines)} is up to date")
+    out(f"wrote {layout.rel(layout.guidelines)}" if stale else f"{layout.rel(layout.guidelines)} is up to date")
     return 0
 
 

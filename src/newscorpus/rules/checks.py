@@ -201,15 +201,33 @@ CHECKS: tuple[Check, ...] = (
        "the record needs a non-empty list of decisions",
        "a decision needs decided, taken, passes, pass_sha256, draft_sha256 and an optional note",
        "an e-mail address in a decision: annotators are recorded as pseudonyms"),
+    _c("pass-index", "repository", "annotations/passes.json (which guidelines each annotation pass was "
+       "made from, and by whom) is malformed or names a pass folder or release that does not exist",
+       "the index needs a list \"passes\"", "pass listed twice",
+       "each pass needs name, guidelines, annotator and description (strings)", "unknown field",
+       "annotator must be one of {annotators}", "no such folder under annotations/passes",
+       "guidelines must be a released version or 'draft'"),
     _c("release-index", "repository", "annotations/releases.json is malformed",
        "each release needs version, date and manifest_sha256",
        "not a release version (MAJOR.MINOR.PATCH)"),
     _c("inventory", "repository", "schema/inventory.json (or a release's snapshot of it) is malformed: "
        "a layer missing or empty, a label without definition, a duplicate label, an event role "
-       "not among the argument roles, a role name that Label Studio reserves",
+       "not among the argument roles, a role name that Label Studio reserves, a constructed example "
+       "of the wrong form (one span in double brackets, at most one trigger or cue in double braces, "
+       "a why) or naming an undefined label",
        "must be a JSON object", "must be a non-empty list", "needs a label and a definition",
        "duplicate label", "role is not in argument_roles",
-       "these role names are reserved for Label Studio relations"),
+       "these role names are reserved for Label Studio relations",
+       "constructed_examples must be an object with the lists positive and negative",
+       "an example needs a text and a why (keys: text, why, instead, event_type)",
+       "an example marks exactly one span with [[...]]",
+       "an example marks at most one trigger or cue with double braces",
+       "a marked span has no outer whitespace",
+       "only a negative example names the label it gets instead",
+       "instead must be another label of the same layer",
+       "event_type must be an event type, on a role, realis or polarity example",
+       "an argument role's example marks the trigger with double braces and names its event_type",
+       "the event type does not allow this role"),
     _c("schema-out-of-date", "repository", "schema/*.schema.json differ from the schemas generated from "
        "the inventory", "differs from the schema generated from schema/inventory.json; "
        "run 'newscorpus schema --write'", "run 'newscorpus schema --write'"),

@@ -25,6 +25,7 @@ from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import LAYERS, sha256_text
 from newscorpus.store.cache import Cache
 from newscorpus.store.paths import Layout
+from newscorpus.store.passes import check_pass_index, pass_folders
 from newscorpus.rules.engine import (DocumentIndex, Job, check_jobs_cached, record_key,
                                      record_passed, run_jobs, seed_extra)
 from newscorpus.rules.schema import annotation_schema, document_schema
@@ -433,9 +434,9 @@ def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> 
     found, release_jobs = _check_releases(layout, cache)
     problems += found
     jobs += release_jobs
-    passes = layout.annotations / "passes"
-    if include_passes and passes.is_dir():
-        for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+    if include_passes:
+        problems += _check_passes(layout)
+        for folder in pass_folders(layout):
             jobs += folder_jobs(layout, folder, layout.inventory, "draft")
     problems += check_adjudication_records(layout, documents)
     # every annotation file of the repository in one run: spread over the cores
@@ -490,6 +491,16 @@ def _record_problems(data: Any, shown: str, stem: str, documents: DocumentIndex)
             problems.append(Problem(shown, f"/decisions/{i}", "adjudication-record",
                                     "an e-mail address in a decision: annotators are recorded as pseudonyms"))
     return problems
+
+
+def _check_passes(layout: Layout) -> list[Problem]:
+    from newscorpus.store.versions import read_index
+
+    try:
+        released = {r.version for r in read_index(layout)}
+    except CorpusError:
+        released = None         # reported by the release checks: nothing to check against
+    return check_pass_index(layout, released)
 
 
 def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[Job]]:

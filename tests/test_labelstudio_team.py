@@ -56,6 +56,8 @@ def test_import_passes_agreement_and_adjudication(gold, tmp_path):
         assert f"pass {name}: 1 document(s)" in got.stdout
         text = (gold / "annotations" / "passes" / name / f"{doc_id}.json").read_text(encoding="utf-8")
         assert "@" not in text and "example.org" not in text
+    listed = {p["name"]: p for p in load_json(gold / "annotations" / "passes.json")["passes"]}
+    assert all(listed[n]["annotator"] == "human" and listed[n]["guidelines"] == "draft" for n in names)
     ok(run_cli("validate", root=gold, env=env))
 
     # which pass is B's: the one with B's edits, and its new annotations say Label Studio and the pass

@@ -77,8 +77,8 @@ def _report_passes(result, args) -> None:
     for name, docs in result.passes.items():
         _out(f"pass {name}: {len(docs)} document(s)")
     _out(f"dry run: {len(result.documents)} document(s) checked, nothing written" if args.dry_run else
-         f"wrote {len(result.written)} pass file(s) under annotations/passes/ for {len(result.documents)} "
-         "document(s); the draft is unchanged")
+         f"wrote {sum(len(d) for d in result.passes.values())} pass file(s) under annotations/passes/ for "
+         f"{len(result.documents)} document(s); the draft is unchanged")
     for pair in result.agreement or []:
         _out("")
         _out(format_agreement(pair, pair["a"], pair["b"]))

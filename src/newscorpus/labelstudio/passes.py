@@ -79,7 +79,10 @@ def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: boo
         for i, task in enumerate(tasks):
             for name, ann, reader in _task_passes(run, i, task):
                 _stage_pass(run, txn, name, ann, reader, got)
+                run.versions.setdefault(name, reader.source.version)
         run.fail_if_problems()
+        if txn is not None and got:
+            _stage_index(run, txn, sorted(got))
     except BaseException:
         if txn is not None:
             txn.abort()
@@ -177,3 +180,25 @@ def import_passes_file(layout: Layout, path: Path, dry_run: bool = False) -> Pas
     require_file(path, shown)
     with corpus.session(layout, "labelstudio import"):
         return measure(layout, import_passes(layout, iter_export(path, shown), shown, dry_run))
+
+
+def _stage_index(run: _Import, txn: Transaction, names: list[str]) -> None:
+    """Each new pass listed in ``annotations/passes.json`` (made by a person, from the
+    guidelines of the version its tasks were pushed from); listed passes are left as
+    they are."""
+    from newscorpus.store.passes import pass_index_path, read_pass_index
+
+    listed = read_pass_index(run.layout)  # pass-index if the index is malformed
+    new = [n for n in names if n not in listed]
+    if not new:
+        return
+    path = pass_index_path(run.layout)
+    data = read_json(path) if path.is_file() else {"passes": []}
+    for name in new:
+        version = run.versions[name]
+        data["passes"].append({
+            "name": name, "guidelines": version, "annotator": "human",
+            "description": f"Label Studio annotations by {name} (a pseudonym), kept as a pass with "
+                          f"'newscorpus labelstudio pull --passes'; tasks pushed from {version}."})
+    txn.write_json(path, data)
+    run.written.append(path)

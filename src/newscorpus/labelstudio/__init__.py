@@ -40,7 +40,13 @@ provenance; a changed or new one gets the Label Studio annotator and time.
 
 Several annotations on one task: the most recently updated annotation that was not
 cancelled (skipped) wins; the others are reported and ignored. A task with no such
-annotation has nothing to import.
+annotation has nothing to import. With ``--passes`` (``passes``) every annotator's
+annotation is kept instead, as an annotation pass of its own under
+``annotations/passes/<pseudonym>/``, for ``newscorpus agreement`` and ``newscorpus
+adjudicate``; the draft is left alone.
+
+``suggest`` pre-annotates documents without annotations with the names the corpus knows,
+as predictions (``model_version`` ``newscorpus-names-<release>``).
 
 Named checks of the import: the rows of ``newscorpus.rules.checks`` with scope
 ``labelstudio`` (docs/checks.md), and every annotation-file check of the validator,
@@ -48,8 +54,9 @@ which runs on the result before anything is written.
 
 The wing's modules: ``names`` (the names they share), ``config`` (the labeling config),
 ``tasks`` (the export), ``offsets`` (where a region really is), ``reader`` (one task's
-annotation read back), ``importer`` (the import into the draft) and ``sync`` (push and
-pull). This module re-exports the wing's public interface.
+annotation read back), ``importer`` (the import into the draft), ``passes`` (the import of every
+annotator's annotation as a pass), ``suggest`` (names the corpus knows, found in new
+articles) and ``sync`` (push, pull and suggest against a server). This module re-exports the wing's public interface.
 """
 from __future__ import annotations
 
@@ -57,9 +64,11 @@ from newscorpus.labelstudio.config import labeling_config
 from newscorpus.labelstudio.importer import import_file
 from newscorpus.labelstudio.names import (CONTENT, CUE, DEFAULT_PROJECT_TITLE, DEFAULT_URL, EVENT, MENTION,
                                           MENTION_KIND, POLARITY, QUOTE, QUOTE_KIND, REALIS, TOKEN_ENV)
-from newscorpus.labelstudio.sync import pull, push
+from newscorpus.labelstudio.passes import import_passes_file
+from newscorpus.labelstudio.suggest import write_suggestions
+from newscorpus.labelstudio.sync import pull, push, push_suggestions
 from newscorpus.labelstudio.tasks import export_tasks, write_tasks
 
 __all__ = ["CONTENT", "CUE", "DEFAULT_PROJECT_TITLE", "DEFAULT_URL", "EVENT", "MENTION", "MENTION_KIND",
            "POLARITY", "QUOTE", "QUOTE_KIND", "REALIS", "TOKEN_ENV", "export_tasks", "write_tasks", "import_file",
-           "labeling_config", "pull", "push"]
+           "labeling_config", "pull", "push", "import_passes_file", "push_suggestions", "write_suggestions"]

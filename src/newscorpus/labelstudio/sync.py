@@ -6,6 +6,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,14 +14,16 @@ from typing import Any
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.config import labeling_config, normal_xml
-from newscorpus.labelstudio.importer import ImportResult, import_tasks
+from newscorpus.labelstudio.importer import import_tasks, iter_export
 from newscorpus.labelstudio.names import DEFAULT_PROJECT_TITLE, MODEL_VERSION, TOKEN_ENV
+from newscorpus.labelstudio.passes import import_passes, measure
 from newscorpus.labelstudio.tasks import Export, export_tasks
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.store.jsonio import read_json, write_json
 from newscorpus.store.paths import Layout
 
 STATE_FILE = Path(".labelstudio") / "projects.json"
+IMPORT_BATCH = 200  # tasks per import request of suggest
 
 
 def _token() -> str:
@@ -237,15 +240,18 @@ class PullResult:
     title: str
     url: str
     tasks: int
-    imported: ImportResult
+    imported: Any  # ImportResult, or PassesResult (with its agreement) with passes
     saved: Path | None
 
 
 @corpus.locked("labelstudio pull")
 def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
          save: Path | None = None, dry_run: bool = False, force: bool = False,
-         allow_deletions: bool = False) -> PullResult:
-    """Fetch the project's JSON export (tasks with annotations) and import it into the draft."""
+         allow_deletions: bool = False, passes: bool = False) -> PullResult:
+    """Fetch the project's JSON export (tasks with annotations) and import it into the
+    draft, or with ``passes`` keep every annotator's annotation as a pass of its own
+    (and measure the agreement between those passes). The export is streamed to a
+    temporary file and read one task at a time."""
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
     api = _Api(url)
     project = _find_project(api, layout, title, project_id)
@@ -258,19 +264,123 @@ def pull(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_i
                                   f"project {project.id} ({project.title!r}) does not use the labeling "
                                   "interface generated from schema/inventory.json: another project, or "
                                   "the inventory changed since the push"))
-    raw = b"".join(api("exporting the annotations", lambda: list(api.client.projects.exports.download_sync(
-        id=project.id, export_type="JSON", download_all_tasks=False))))
-    saved = None
-    if save is not None:
-        from newscorpus.store.jsonio import atomic_write_text
-        save = Path(save)
-        atomic_write_text(save, raw.decode("utf-8"))
-        saved = save
+    with _downloaded(api, layout, project.id, save) as path:
+        tasks = _Counted(iter_export(path, shown))
+        if passes:
+            result = measure(layout, import_passes(layout, tasks, shown, dry_run=dry_run))
+        else:
+            result = import_tasks(layout, tasks, shown, dry_run=dry_run, force=force,
+                                  allow_deletions=allow_deletions)
+    return PullResult(project.id, project.title, api.url, tasks.count, result,
+                      Path(save) if save is not None else None)
+
+
+class _Counted:
+    """An iterator that counts what it gave."""
+
+    def __init__(self, items):
+        self.items, self.count = iter(items), 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self.items)
+        self.count += 1
+        return item
+
+
+@contextmanager
+def _downloaded(api: _Api, layout: Layout, project_id: int, save: Path | None):
+    """The project's JSON export written chunk by chunk to a temporary file (also to
+    ``save`` if given), removed afterwards."""
+    import shutil
+    import tempfile
+
+    from newscorpus.store.lock import state_dir
+
+    folder = state_dir(layout)
+    folder.mkdir(exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="ls-export-", suffix=".json", dir=folder)
     try:
-        tasks = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CorpusError(Problem(shown, "", "ls-format", f"the export is not JSON ({exc})")) from None
-    result = import_tasks(layout, tasks, shown, dry_run=dry_run, force=force,
-                          allow_deletions=allow_deletions)
-    return PullResult(project.id, project.title, api.url, len(tasks) if isinstance(tasks, list) else 0,
-                      result, saved)
+        with os.fdopen(fd, "wb") as handle:
+            def fetch() -> None:
+                for chunk in api.client.projects.exports.download_sync(id=project_id, export_type="JSON",
+                                                                       download_all_tasks=False):
+                    handle.write(chunk)
+
+            api("exporting the annotations", fetch)
+        if save is not None:
+            part = Path(f"{save}.part")
+            shutil.copyfile(name, part)
+            os.replace(part, save)
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+@dataclass
+class SuggestResult:
+    project_id: int
+    title: str
+    url: str
+    version: str
+    model_version: str
+    names: int
+    created: list[str]  # documents whose task was created with the suggestions
+    updated: list[str]  # documents whose existing task got the suggestions
+    unchanged: list[str]  # documents whose task has these suggestions already
+
+
+@corpus.locked("labelstudio suggest")
+def push_suggestions(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITLE, project_id: int | None = None,
+                     version: str | None = "latest", documents: list[str] | None = None,
+                     spacy_model: str | None = None) -> SuggestResult:
+    """The suggestions for the documents without annotations (``suggest.suggest_tasks``)
+    sent to the project as predictions: a new task for a document that has none, else a
+    prediction added to its task (replacing an older one of the same model_version)."""
+    from newscorpus.labelstudio.suggest import suggest_tasks
+
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    found = suggest_tasks(layout, version, documents, spacy_model)
+    api = _Api(url)
+    project, _, _, existing = _push_project(api, layout, title, project_id, labeling_config(inventory),
+                                            found.version)
+    by_doc = {}
+    for task in existing:
+        block = (task.data or {}).get("newscorpus") if isinstance(task.data, dict) else None
+        if isinstance(block, dict) and block.get("document_id"):
+            by_doc.setdefault(block["document_id"], task)
+    created, updated, unchanged, batch = [], [], [], []
+    for task in found.tasks:
+        doc_id = task["data"]["document_id"]
+        if doc_id not in by_doc:
+            batch.append(task)
+            created.append(doc_id)
+            if len(batch) >= IMPORT_BATCH:
+                api("importing the tasks", api.client.projects.import_tasks, id=project.id, request=batch)
+                batch = []
+        elif _add_prediction(api, by_doc[doc_id].id, task["predictions"][0]):
+            updated.append(doc_id)
+        else:
+            unchanged.append(doc_id)
+    if batch:
+        api("importing the tasks", api.client.projects.import_tasks, id=project.id, request=batch)
+    _record_project(layout, api.url, project.title, project.id, found.version)
+    return SuggestResult(project.id, project.title, api.url, found.version, found.model_version, found.names,
+                         created, updated, unchanged)
+
+
+def _add_prediction(api: _Api, task_id: int, prediction: dict) -> bool:
+    """Give the task this prediction, replacing others of its model_version; False when
+    it has exactly this one already."""
+    mine = [p for p in api("listing predictions", lambda: list(api.client.predictions.list(task=task_id)))
+            if p.model_version == prediction["model_version"]]
+    if len(mine) == 1 and json.dumps(mine[0].result, sort_keys=True) == json.dumps(prediction["result"],
+                                                                                 sort_keys=True):
+        return False
+    for p in mine:
+        api(f"deleting prediction {p.id}", api.client.predictions.delete, id=p.id)
+    api("creating a prediction", api.client.predictions.create, task=task_id, result=prediction["result"],
+        model_version=prediction["model_version"])
+    return True

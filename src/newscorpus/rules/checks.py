@@ -192,6 +192,15 @@ CHECKS: tuple[Check, ...] = (
        "file added to a released version"),
     _c("release-unlisted", "repository", "a release folder that the release index does not list",
        "release folder not listed in {release index}"),
+    _c("adjudication-record", "repository", "a record of 'newscorpus adjudicate' "
+       "(annotations/adjudication/<document>.json) that is malformed, names another or an unknown document, "
+       "was made on another text, or holds an e-mail address",
+       "not an adjudication record (format {format})",
+       "the record must name its file's document, a document of the corpus",
+       "the document text changed since the adjudication",
+       "the record needs a non-empty list of decisions",
+       "a decision needs decided, taken, passes, pass_sha256, draft_sha256 and an optional note",
+       "an e-mail address in a decision: annotators are recorded as pseudonyms"),
     _c("pass-index", "repository", "annotations/passes.json (which guidelines each annotation pass was "
        "made from, and by whom) is malformed or names a pass folder or release that does not exist",
        "the index needs a list \"passes\"", "pass listed twice",
@@ -270,9 +279,25 @@ CHECKS: tuple[Check, ...] = (
        "{count} annotations were added since {last}: a minor release is required"),
     _c("release-exists", "command", "a release folder for this version exists already",
        "this release already exists"),
-    _c("date-format", "command", "a release date that is not YYYY-MM-DD", "expected YYYY-MM-DD"),
+    _c("date-format", "command", "a release date that is not YYYY-MM-DD, or an adjudication time that is not "
+       "YYYY-MM-DDTHH:MM:SSZ", "expected YYYY-MM-DD", "expected YYYY-MM-DDTHH:MM:SSZ"),
     _c("changelog-message", "command", "a release without a changelog message",
        "a release needs a changelog message"),
+    _c("agreement-sets", "command", "agreement asked for fewer than two annotation sets, or for a set that "
+       "is no folder, annotation pass or version",
+       "agreement needs at least two annotation sets; found {count}",
+       "no folder, annotation pass or version of this name (passes: {passes})"),
+    _c("adjudication-no-pass", "command", "adjudicate with a pass that does not exist or has no file for the "
+       "document", "no annotation pass of this name (passes: {passes})",
+       "the pass has no annotation file for this document"),
+    _c("adjudication-draft-changed", "command", "adjudicate a document whose draft file has changes of its "
+       "own (neither from the latest release nor from the last adjudication)",
+       "the draft has {count} change(s) of its own since the latest release or the last adjudication, "
+       "which taking a pass would lose: release them first, or pass --force"),
+    _c("adjudication-mass-deletion", "command", "adjudicate with a pass that removes all, or more than half, "
+       "of the draft's annotations of a document (without --allow-deletions)",
+       "taking the pass removes {count} of the {total} annotations of the draft (more than half, or all); "
+       "if this is meant, pass --allow-deletions"),
     _c("document-exists", "command", "add-document for a document already in the corpus (without --replace)",
        "document already in the corpus (its text and offsets are fixed)"),
     _c("seed-location", "command", "add-document for a seed file outside seeds/",
@@ -280,7 +305,6 @@ CHECKS: tuple[Check, ...] = (
     # --- Label Studio --------------------------------------------------------------------
     _c("ls-format", "labelstudio", "not a Label Studio JSON export (a list of tasks with data and "
        "annotations), or a malformed result item",
-       "the export is not JSON ({error})",
        "not a Label Studio JSON export: expected a list of tasks, found {type}",
        "not a Label Studio JSON export: each task needs a data object (export with the JSON format, "
        "not JSON-MIN or CSV)",
@@ -365,6 +389,9 @@ CHECKS: tuple[Check, ...] = (
        "no project titled {title}; push first, or pass --project-id"),
     _c("ls-project-ambiguous", "labelstudio", "several projects have the title",
        "{count} projects are titled {title} (ids {ids}); pass --project-id"),
+    _c("spacy-model-missing", "labelstudio", "labelstudio suggest --spacy-model with a spaCy pipeline that is "
+       "not installed", "no spaCy pipeline of this name or path is installed (install its package with pip, "
+       "or give the folder of a saved pipeline): {error}"),
     _c("ls-push-conflict", "labelstudio", "a push would replace a task whose annotations differ from "
        "the export (without --force)",
        "document {document} has a task with annotations that differs from the export of {version}; "

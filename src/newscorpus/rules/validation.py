@@ -444,8 +444,59 @@ def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> 
         problems += _check_passes(layout)
         for folder in pass_folders(layout):
             jobs += folder_jobs(layout, folder, layout.inventory, "draft")
+    problems += check_adjudication_records(layout, documents)
     # every annotation file of the repository in one run: spread over the cores
     return problems + check_jobs_cached(check_annotation, layout, cache, jobs, documents)
+
+
+ADJUDICATION_FORMAT = "newscorpus-adjudication/1"
+_DECISION = {"decided": str, "taken": str, "passes": list, "pass_sha256": str, "draft_sha256": str}
+
+
+def check_adjudication_records(layout: Layout, documents: DocumentIndex,
+                               only: Iterable[str] | None = None) -> list[Problem]:
+    """adjudication-record: the records of ``newscorpus adjudicate``
+    (``annotations/adjudication/<document>.json``, all or ``only`` those documents')."""
+    folder = layout.annotations / "adjudication"
+    if not folder.is_dir():
+        return []
+    paths = sorted(folder.glob("*.json")) if only is None else [folder / f"{d}.json" for d in only]
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file():
+            data = _load(path, layout, problems)
+            if data is not None:
+                problems += _record_problems(data, layout.rel(path), path.stem, documents)
+    return problems
+
+
+def _record_problems(data: Any, shown: str, stem: str, documents: DocumentIndex) -> list[Problem]:
+    if not isinstance(data, dict) or data.get("format") != ADJUDICATION_FORMAT:
+        return [Problem(shown, "/format", "adjudication-record",
+                        f"not an adjudication record (format {ADJUDICATION_FORMAT})")]
+    doc_id = data.get("document_id")
+    record = documents.get(doc_id) if isinstance(doc_id, str) else None
+    if doc_id != stem or record is None:
+        return [Problem(shown, "/document_id", "adjudication-record",
+                        "the record must name its file's document, a document of the corpus", str(doc_id))]
+    if data.get("text_sha256") != sha256_text(record["text"]):
+        return [Problem(shown, "/text_sha256", "adjudication-record",
+                        "the document text changed since the adjudication", str(data.get("text_sha256")))]
+    decisions = data.get("decisions")
+    if not isinstance(decisions, list) or not decisions:
+        return [Problem(shown, "/decisions", "adjudication-record",
+                        "the record needs a non-empty list of decisions")]
+    problems: list[Problem] = []
+    for i, d in enumerate(decisions):
+        wrong = [k for k, t in _DECISION.items() if not isinstance(d, dict) or not isinstance(d.get(k), t)]
+        if wrong or not (d.get("note") is None or isinstance(d.get("note"), str)):
+            problems.append(Problem(shown, f"/decisions/{i}", "adjudication-record",
+                                    "a decision needs decided, taken, passes, pass_sha256, draft_sha256 and an "
+                                    "optional note", ", ".join(wrong) or "note"))
+        elif any(EMAIL.search(str(x)) for x in [d.get("note") or "", d["taken"], *d["passes"]]):
+            problems.append(Problem(shown, f"/decisions/{i}", "adjudication-record",
+                                    "an e-mail address in a decision: annotators are recorded as pseudonyms"))
+    return problems
 
 
 def _check_passes(layout: Layout) -> list[Problem]:

@@ -101,12 +101,13 @@ def test_export_gives_a_task_per_view_each_with_only_its_layer(gold, gold_doc):
         assert block["document_id"] == gold_doc and block["version"] == "draft" and block["view"] == view
         assert task["data"]["text"] == load_json(document_path(gold, gold_doc))["text"]
         result = task["predictions"][0]["result"]
+        assert [r["value"]["choices"] for r in result if r.get("from_name") == "view"] == [[view]]
         for r in result:
-            if r["type"] != "relation":
+            if r["type"] != "relation" and r.get("from_name") != "view":
                 assert task["data"]["text"][r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
         assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
         assert relations(result, "coref") == []  # coreference is never drawn as arrows
-        regions = {r["id"] for r in result if r["type"] != "relation"}
+        regions = {r["id"] for r in result if r["type"] != "relation" and r.get("from_name") != "view"}
         assert {m.id for m in ann.mentions} <= regions  # mentions are in every view
         n_args = sum(1 for r in relations(result) if r["labels"][0] in roles)
         assert n_args == (sum(len(v.arguments) for v in ann.events) if view == "events" else 0)

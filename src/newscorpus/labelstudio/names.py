@@ -40,6 +40,9 @@ OPTIONAL_ATTRIBUTES = {"mention": (ENTITY,)}
 # the views: one task per (document, view), each showing and editing one part of the
 # annotations; a task of format /1 is the view ALL (every layer)
 ENTITIES_VIEW, EVENTS_VIEW, QUOTES_VIEW, ALL = "entities", "events", "quotes", "all"
+# the hidden classification choice that says which view a task is (pre-selected by the
+# prediction; the interface shows each view its own labels); read back and ignored
+VIEW = "view"
 VIEWS = (ENTITIES_VIEW, EVENTS_VIEW, QUOTES_VIEW)
 # the annotation layers each view is the authority for
 VIEW_LAYERS = {ENTITIES_VIEW: ("entities", "mentions"), EVENTS_VIEW: ("events",), QUOTES_VIEW: ("quotes",),

@@ -15,7 +15,7 @@ from newscorpus.labelstudio.config import choices_of, relation_labels
 from newscorpus.labelstudio.names import (ALL, ATTRIBUTES, CHOICE_CONTROLS, CONTENT, COREF_REL, CUE_REL,
                                           ENTITIES_VIEW, ENTITY, EVENT, LABEL_CONTROLS, MENTION, MENTION_KIND,
                                           NEW_ENTITY, OBJECT, OPTIONAL_ATTRIBUTES, POLARITY, QUOTE, QUOTE_KIND,
-                                          REALIS, SPEAKER_REL, VIEW_KINDS, VIEW_LAYERS)
+                                          REALIS, SPEAKER_REL, VIEW, VIEW_KINDS, VIEW_LAYERS)
 from newscorpus.labelstudio.offsets import Offsets, anchor
 from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event, Mention, clusters as union_clusters,
                               Provenance, Quote, Span, _idkey)
@@ -103,6 +103,8 @@ def read_regions(reader: TaskReader) -> tuple[dict[str, _Region], list[tuple[str
         if item.get("type") == "relation":
             relations.append((ptr, item))
             continue
+        if item.get("from_name") == VIEW and item.get("type") == "choices":
+            continue  # the hidden choice that shows the view's own labels
         _read_region_item(reader, regions, ptr, item)
     for rid, region in regions.items():
         if region.control is None:

@@ -12,7 +12,7 @@ from newscorpus.labelstudio.config import VIEW_HELP
 from newscorpus.labelstudio.names import (ALL, CONTENT, COREF_REL, CUE, CUE_REL, ENTITIES_VIEW, ENTITY, EVENT,
                                           EVENTS_VIEW, FORMAT, MENTION, MENTION_KIND, MODEL_VERSION,
                                           NEW_ENTITY, NEW_ENTITY_CHOICES, OBJECT, POLARITY, QUOTE, QUOTE_KIND,
-                                          QUOTES_VIEW, REALIS, SPEAKER_REL, VIEW_TITLES, VIEWS)
+                                          QUOTES_VIEW, REALIS, SPEAKER_REL, VIEW, VIEW_TITLES, VIEWS)
 from newscorpus.model import LAYERS, AnnotationSet, Document, Span, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import read_json
@@ -130,12 +130,13 @@ def prediction_result(ann: AnnotationSet, view: str = ALL) -> list[dict]:
     quotes, their cues, the mentions and the speaker and cue relations. ``ALL`` is the
     single task of format /1: every layer, coreference as relation chains."""
     ann = ann.sorted()
+    which = [{"id": VIEW, "from_name": VIEW, "to_name": OBJECT, "type": "choices", "value": {"choices": [view]}}]
     if view == ENTITIES_VIEW:
-        return _mention_regions(ann, True)
+        return which + _mention_regions(ann, True)
     if view == EVENTS_VIEW:
-        return _mention_regions(ann, False) + _event_items(ann)
+        return which + _mention_regions(ann, False) + _event_items(ann)
     if view == QUOTES_VIEW:
-        return _mention_regions(ann, False) + _quote_items(ann)
+        return which + _mention_regions(ann, False) + _quote_items(ann)
     items = _mention_regions(ann, False) + _event_items(ann)
     regions = [i for i in items if i["type"] != "relation"]
     arguments = [i for i in items if i["type"] == "relation"]

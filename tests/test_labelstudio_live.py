@@ -52,6 +52,7 @@ def test_push_annotate_in_label_studio_pull(label_studio, gold):
     client = _client(url, token)
     project = client.projects.get(id=project_id)
     assert project.title == title
+    assert project.show_instruction and "Mention kind" in project.expert_instruction
     doc_id, tasks = _doc_and_tasks(client, project_id, gold)
     assert {t.data["newscorpus"]["version"] for t in tasks.values()} == {"draft"}
     before = load_json(annotation_path(gold, "draft", doc_id))

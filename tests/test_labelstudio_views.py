@@ -148,3 +148,23 @@ def test_a_damaged_id_register_stops_the_import(gold, gold_doc):
     before = snapshot(gold / "annotations")
     fails(_import(gold, [views["entities"]], [_result(views["entities"])]), "id-register")
     assert snapshot(gold / "annotations") == before
+
+
+def test_the_instructions_say_what_every_label_means_and_what_a_new_region_needs(root):
+    import html
+
+    from newscorpus.labelstudio.config import instructions_html
+    from newscorpus.rules.inventory import LAYERS, load_inventory
+
+    inventory = load_inventory(root / "schema" / "inventory.json")
+    text = instructions_html(inventory)
+    for layer in LAYERS:
+        for item in getattr(inventory, layer):
+            assert f"<b>{html.escape(item.label)}</b>" in text and html.escape(item.definition) in text
+    for needed in ("Mention kind", "Realis", "Polarity", "Quote kind", "never given twice"):
+        assert needed in text
+    # one source of truth: a definition changed in the inventory is the one shown
+    raw = json.loads((root / "schema" / "inventory.json").read_text(encoding="utf-8"))
+    raw["mention_kinds"][0]["definition"] = "A changed definition, to see it shown."
+    (root / "schema" / "inventory.json").write_text(json.dumps(raw), encoding="utf-8")
+    assert "A changed definition, to see it shown." in instructions_html(load_inventory(root / "schema" / "inventory.json"))

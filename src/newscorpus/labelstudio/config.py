@@ -83,9 +83,11 @@ def _in_view(parent: ET.Element, view: str, **attrs: str) -> ET.Element:
                          whenChoiceValue=view, **attrs)
 
 
-BAR_STYLE = ("position: sticky; top: 0; z-index: 100; background: #ffffff; padding: 4px 0; "
+# above Label Studio's relation overlay (an SVG at z-index 100), so that arcs never
+# cover the labels or the attributes while scrolling
+BAR_STYLE = ("position: sticky; top: 0; z-index: 200; background: #ffffff; padding: 4px 0; "
              "border-bottom: 1px solid #dddddd")
-SIDE_STYLE = ("flex: 0 0 280px; position: sticky; top: 0; z-index: 100; background: #ffffff; "
+SIDE_STYLE = ("flex: 0 0 280px; position: sticky; top: 0; z-index: 200; background: #ffffff; "
               "max-height: 100vh; overflow-y: auto; border-left: 1px solid #dddddd; padding-left: 8px")
 
 

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.names import ALL, FORMAT, FORMATS, TOOL, VIEW_LAYERS, VIEWS
-from newscorpus.labelstudio.reader import TaskReader, read_task
+from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
@@ -215,42 +215,15 @@ def _task_doc(task: Any) -> str | None:
 
 
 def _merge_views(run: _Import) -> None:
-    """The sets the views of the current document gave, merged: each view gives the
-    layers it is the authority for (names.VIEW_LAYERS), the source the others; an
-    argument or speaker whose mention was deleted in the entities view is dropped (noted)."""
+    """The sets the views of the current document gave, merged (reader.merge_views)."""
     doc_id, views = run.current, run.views
     run.current, run.views = None, {}
     if doc_id is None or not views or doc_id not in run.sources:
         return
     run.finished.add(doc_id)
-    source = run.sources[doc_id]
-    merged = replace(source, version="draft", text_sha256=next(iter(views.values())).text_sha256)
-    for view, ann in views.items():
-        merged = replace(merged, **{layer: list(getattr(ann, layer)) for layer in VIEW_LAYERS[view]})
-    run.sets[doc_id] = _drop_dangling(run, doc_id, merged, views)
-
-
-def _drop_dangling(run: _Import, doc_id: str, merged: AnnotationSet, views: dict) -> AnnotationSet:
-    """Arguments and speakers that point at a mention the merged set no longer has."""
-    mention_ids = {m.id for m in merged.mentions}
-    prov = run.readers[doc_id].provenance
-    where = run.readers[doc_id].where
-    events, quotes = [], []
-    for v in merged.events:
-        kept = tuple(a for a in v.arguments if a.mention in mention_ids)
-        if kept != v.arguments:
-            run.notes.append(f"{where}: event {v.id} loses its argument(s) "
-                             f"{', '.join(a.mention for a in v.arguments if a not in kept)}: the mention was "
-                             "deleted in the entities view")
-            v = replace(v, arguments=kept, provenance=replace(prov, introduced_in=v.provenance.introduced_in))
-        events.append(v)
-    for q in merged.quotes:
-        if q.speaker is not None and q.speaker not in mention_ids:
-            run.notes.append(f"{where}: quote {q.id} loses its speaker {q.speaker}: the mention was deleted "
-                             "in the entities view")
-            q = replace(q, speaker=None, provenance=replace(prov, introduced_in=q.provenance.introduced_in))
-        quotes.append(q)
-    return replace(merged, events=events, quotes=quotes)
+    reader = run.readers[doc_id]
+    run.sets[doc_id], notes = merge_views(run.sources[doc_id], views, reader.provenance, reader.where)
+    run.notes += notes
 
 
 def _write_register(run: _Import, txn: Transaction | None) -> None:

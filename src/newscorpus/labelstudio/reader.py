@@ -430,6 +430,35 @@ def read_task(reader: TaskReader, taken: set[str], prior: AnnotationSet | None =
     return _keep_provenance(_in_view(result, src, reader.view), src, reader.provenance)
 
 
+def merge_views(source: AnnotationSet, views: dict[str, AnnotationSet], provenance: Provenance,
+                where: str) -> tuple[AnnotationSet, list[str]]:
+    """The sets ``read_task`` gave for the views of one document (view -> set), merged
+    into one: each view gives the layers it is the authority for (names.VIEW_LAYERS),
+    the source the others. An argument or speaker whose mention was deleted in the
+    entities view is dropped, the event or quote stamped with ``provenance``; the notes
+    say so."""
+    merged = replace(source, version="draft", text_sha256=next(iter(views.values())).text_sha256)
+    for view, ann in views.items():
+        merged = replace(merged, **{layer: list(getattr(ann, layer)) for layer in VIEW_LAYERS[view]})
+    mention_ids = {m.id for m in merged.mentions}
+    notes, events, quotes = [], [], []
+    for v in merged.events:
+        kept = tuple(a for a in v.arguments if a.mention in mention_ids)
+        if kept != v.arguments:
+            notes.append(f"{where}: event {v.id} loses its argument(s) "
+                         f"{', '.join(a.mention for a in v.arguments if a not in kept)}: the mention was "
+                         "deleted in the entities view")
+            v = replace(v, arguments=kept, provenance=replace(provenance, introduced_in=v.provenance.introduced_in))
+        events.append(v)
+    for q in merged.quotes:
+        if q.speaker is not None and q.speaker not in mention_ids:
+            notes.append(f"{where}: quote {q.id} loses its speaker {q.speaker}: the mention was deleted "
+                         "in the entities view")
+            q = replace(q, speaker=None, provenance=replace(provenance, introduced_in=q.provenance.introduced_in))
+        quotes.append(q)
+    return replace(merged, events=events, quotes=quotes), notes
+
+
 def _in_view(result: AnnotationSet, source: AnnotationSet, view: str) -> AnnotationSet:
     """The layers of the view from the result, the others from the source."""
     return replace(result, **{layer: list(getattr(source, layer)) for layer in LAYERS

@@ -130,7 +130,13 @@ def _open(page, url: str, project_id: int, task_id: int, expected: dict[str, str
 
 
 def _check_highlights(page, expected: dict[str, str], view: str) -> None:
+    # Label Studio may draw the text again once the annotation is made from the
+    # prediction: read the highlights when every region is there
+    deadline = time.monotonic() + 30
     drawn = page.evaluate(REGION_TEXTS)
+    while set(drawn) != set(expected) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        drawn = page.evaluate(REGION_TEXTS)
     assert set(drawn) == set(expected), (view, sorted(set(drawn) ^ set(expected))[:10])
     for rid in random.Random(view).sample(sorted(expected), min(SAMPLE, len(expected))):
         assert drawn[rid] == expected[rid], (view, rid, drawn[rid], expected[rid])
@@ -138,6 +144,23 @@ def _check_highlights(page, expected: dict[str, str], view: str) -> None:
 
 def _label_button(page, value: str):
     return page.locator(".lsf-label:visible", has_text=re.compile(rf"^{re.escape(value)}")).first
+
+
+def _bar_stays_on_top(page, label: str) -> None:
+    """Scrolled down through the text, the label bar is still drawn above the relation
+    arcs: the topmost element at a label button's centre is that button."""
+    button = _label_button(page, label)
+    text_box = page.locator(".htx-highlight").first.bounding_box()
+    page.mouse.move(text_box["x"] + 5, text_box["y"] + 5)
+    for _ in range(6):
+        page.mouse.wheel(0, 400)
+        time.sleep(0.2)
+        box = button.bounding_box()
+        assert box is not None and box["y"] >= 0, "the label bar scrolled away"
+        hit = page.evaluate("([x, y]) => { const el = document.elementFromPoint(x, y); "
+                            "return !!(el && el.closest('.lsf-label')); }",
+                            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+        assert hit, f"something is drawn over the label {label!r} after scrolling"
 
 
 def _submit(page) -> None:
@@ -219,6 +242,7 @@ def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password,
             if view == "entities":
                 _new_mention(page, word)
             elif view == "events":
+                _bar_stays_on_top(page, event.type)
                 assert _click_region(page, [event.id]) == event.id
                 _label_button(page, new_type).click()
             else:

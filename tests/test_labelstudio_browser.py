@@ -196,6 +196,55 @@ def _new_mention(page, word: re.Match) -> None:
     page.locator("input[name='name']:visible").check()
 
 
+def _targets(gold, ann, text: str, expected: dict[str, dict[str, str]]):
+    """What the annotator edits: a free word to mark as a mention, an event without
+    arguments and another type for it, the cue regions no other quote shares."""
+    word = _free_word(ann, text)
+    event = next(v for v in ann.events if not v.arguments)
+    new_type = next(t.label for t in load_inventory(gold / "schema" / "inventory.json").event_types
+                    if t.label != event.type)
+    cue_count: dict[tuple[int, int], int] = {}
+    for q in ann.quotes:
+        if q.cue is not None:
+            cue_count[(q.cue.start, q.cue.end)] = cue_count.get((q.cue.start, q.cue.end), 0) + 1
+    cue_of = {f"{q.id}:cue": (q.cue.start, q.cue.end) for q in ann.quotes if q.cue is not None}
+    lone_cues = [c for c in expected["quotes"] if c.endswith(":cue") and cue_count[cue_of[c]] == 1]
+    return word, event, new_type, lone_cues
+
+
+def _annotate(pw, server: tuple[str, str, int], tasks: dict, expected: dict, targets: tuple,
+              artifacts: Path) -> tuple[dict[str, float], str]:
+    """Log in, open each view, check its highlights, screenshot it, make its edit and
+    submit: (render seconds per view, the cue region deleted)."""
+    url, password, project_id = server
+    word, event, new_type, lone_cues = targets
+    times, cue = {}, ""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}/user/login")
+    page.fill("input[name=email]", USER)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    for view in VIEWS:
+        times[view] = round(_open(page, url, project_id, tasks[view].id, expected[view]), 2)
+        _check_highlights(page, expected[view], view)
+        page.screenshot(path=str(artifacts / f"{view}.png"))
+        if view == "entities":
+            _new_mention(page, word)
+        elif view == "events":
+            _bar_stays_on_top(page, event.type)
+            assert _click_region(page, [event.id]) == event.id
+            _label_button(page, new_type).click()
+        else:
+            cue = _click_region(page, lone_cues)
+            page.keyboard.press("Backspace")
+        page.screenshot(path=str(artifacts / f"{view}-edited.png"))
+        _submit(page)
+    browser.close()
+    return times, cue
+
+
 def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password, gold):
     _need(str(CHROMIUM), not CHROMIUM.exists())
     try:
@@ -214,43 +263,11 @@ def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password,
              if t.data["document_id"] == doc_id}
     ann = load_set(annotation_path(gold, "draft", doc_id)).sorted()
     expected = _expected_texts(ann)
-    word = _free_word(ann, tasks["entities"].data["text"])
-    # an event without arguments gets another type; a quote's cue that no other quote shares is deleted
-    event = next(v for v in ann.events if not v.arguments)
-    new_type = next(t.label for t in load_inventory(gold / "schema" / "inventory.json").event_types
-                    if t.label != event.type)
-    cue_count: dict[tuple[int, int], int] = {}
-    for q in ann.quotes:
-        if q.cue is not None:
-            cue_count[(q.cue.start, q.cue.end)] = cue_count.get((q.cue.start, q.cue.end), 0) + 1
-    lone_cues = [c for c in expected["quotes"] if c.endswith(":cue")
-                 if cue_count[next((q.cue.start, q.cue.end) for q in ann.quotes if f"{q.id}:cue" == c)] == 1]
+    word, event, new_type, lone_cues = _targets(gold, ann, tasks["entities"].data["text"], expected)
     artifacts = _artifacts()
-    times = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{url}/user/login")
-        page.fill("input[name=email]", USER)
-        page.fill("input[name=password]", label_studio_password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        for view in VIEWS:
-            times[view] = round(_open(page, url, project_id, tasks[view].id, expected[view]), 2)
-            _check_highlights(page, expected[view], view)
-            page.screenshot(path=str(artifacts / f"{view}.png"))
-            if view == "entities":
-                _new_mention(page, word)
-            elif view == "events":
-                _bar_stays_on_top(page, event.type)
-                assert _click_region(page, [event.id]) == event.id
-                _label_button(page, new_type).click()
-            else:
-                cue = _click_region(page, lone_cues)
-                page.keyboard.press("Backspace")
-            page.screenshot(path=str(artifacts / f"{view}-edited.png"))
-            _submit(page)
-        browser.close()
+        times, cue = _annotate(pw, (url, label_studio_password, project_id), tasks, expected,
+                               (word, event, new_type, lone_cues), artifacts)
     (artifacts / "render-seconds.json").write_text(json.dumps(times, indent=2) + "\n")
     print(f"\nrender seconds per view: {times}; screenshots in {artifacts}")
     assert all(t < RENDER_LIMIT for t in times.values())

@@ -2,7 +2,7 @@
 (/usr/bin/chromium, headless) against the live Label Studio of conftest.py. As an
 annotator: log in, open each view's task of the first annotated document, check that the
 highlights cover exactly their annotations' text, then create a mention by selecting
-text with the mouse and tick its kind (entities view), change an event's label (events
+text with the mouse, tick its kind and choose its entity (entities view), change an event's label (events
 view), delete a quote's cue (quotes view), submit each, and pull: the diff is exactly
 those edits. A screenshot of each view and the render times are saved in
 $NEWSCORPUS_ARTIFACTS (default build/test-artifacts/, git-ignored).
@@ -177,8 +177,9 @@ def _click_region(page, candidates: list[str]) -> str:
     return rid
 
 
-def _new_mention(page, word: re.Match) -> None:
-    """Select the word with the mouse under the LOC label, select the region, tick its kind."""
+def _new_mention(page, word: re.Match, entity: str) -> None:
+    """Select the word with the mouse under the LOC label, select the region, tick its
+    kind and choose its entity in the Entity drop-down."""
     _label_button(page, "LOC").click()
     box = page.evaluate(WORD_BOX, [word.group()])
     assert box is not None, word.group()
@@ -194,12 +195,15 @@ def _new_mention(page, word: re.Match) -> None:
     assert len(new) == 1, new
     page.mouse.click(*new[0])
     page.locator("input[name='name']:visible").check()
+    page.locator("[data-testid=select-trigger]:visible").click()
+    page.get_by_text(re.compile(rf"^{re.escape(entity)}: ")).first.click()
 
 
 def _targets(gold, ann, text: str, expected: dict[str, dict[str, str]]):
     """What the annotator edits: a free word to mark as a mention, an event without
     arguments and another type for it, the cue regions no other quote shares."""
     word = _free_word(ann, text)
+    place = next(e.id for e in ann.entities if e.type == "LOC")
     event = next(v for v in ann.events if not v.arguments)
     new_type = next(t.label for t in load_inventory(gold / "schema" / "inventory.json").event_types
                     if t.label != event.type)
@@ -209,7 +213,7 @@ def _targets(gold, ann, text: str, expected: dict[str, dict[str, str]]):
             cue_count[(q.cue.start, q.cue.end)] = cue_count.get((q.cue.start, q.cue.end), 0) + 1
     cue_of = {f"{q.id}:cue": (q.cue.start, q.cue.end) for q in ann.quotes if q.cue is not None}
     lone_cues = [c for c in expected["quotes"] if c.endswith(":cue") and cue_count[cue_of[c]] == 1]
-    return word, event, new_type, lone_cues
+    return (word, place), event, new_type, lone_cues
 
 
 def _annotate(pw, server: tuple[str, str, int], tasks: dict, expected: dict, targets: tuple,
@@ -231,7 +235,7 @@ def _annotate(pw, server: tuple[str, str, int], tasks: dict, expected: dict, tar
         _check_highlights(page, expected[view], view)
         page.screenshot(path=str(artifacts / f"{view}.png"))
         if view == "entities":
-            _new_mention(page, word)
+            _new_mention(page, *word)
         elif view == "events":
             _bar_stays_on_top(page, event.type)
             assert _click_region(page, [event.id]) == event.id
@@ -263,11 +267,11 @@ def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password,
              if t.data["document_id"] == doc_id}
     ann = load_set(annotation_path(gold, "draft", doc_id)).sorted()
     expected = _expected_texts(ann)
-    word, event, new_type, lone_cues = _targets(gold, ann, tasks["entities"].data["text"], expected)
+    (word, place), event, new_type, lone_cues = _targets(gold, ann, tasks["entities"].data["text"], expected)
     artifacts = _artifacts()
     with sync_playwright() as pw:
         times, cue = _annotate(pw, (url, label_studio_password, project_id), tasks, expected,
-                               (word, event, new_type, lone_cues), artifacts)
+                               ((word, place), event, new_type, lone_cues), artifacts)
     (artifacts / "render-seconds.json").write_text(json.dumps(times, indent=2) + "\n")
     print(f"\nrender seconds per view: {times}; screenshots in {artifacts}")
     assert all(t < RENDER_LIMIT for t in times.values())
@@ -275,16 +279,17 @@ def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password,
     pulled = ok(run_cli("labelstudio", "pull", "--url", url, "--project-title", title, "--json", root=gold, env=env))
     changes = change_set(json.loads(pulled.stdout)["changes"])
     quote = cue.split(":")[0]
+    # exactly the three edits: the new mention (of an existing entity), the event's
+    # type, the quote's cue
     new_mention = next(c[1] for c in changes if c[0] == "mentions" and c[2] == "added")
-    new_entity = next(c[1] for c in changes if c[0] == "entities" and c[2] == "added")
-    assert {c[:3] for c in changes} == {("mentions", new_mention, "added"), ("entities", new_entity, "added"),
-                                        ("events", event.id, "changed"), ("quotes", quote, "changed")}
-    assert len(changes) == 4
+    assert {c[:3] for c in changes} == {("mentions", new_mention, "added"), ("events", event.id, "changed"),
+                                        ("quotes", quote, "changed")}
+    assert len(changes) == 3
     fields = {c[1]: c[3] for c in changes}
     assert fields[event.id] == ("type",) and fields[quote][0] == "cue"
     assert next(q for q in load_set(annotation_path(gold, "draft", doc_id)).quotes if q.id == quote).cue is None
     draft = load_set(annotation_path(gold, "draft", doc_id))
     added = next(m for m in draft.mentions if m.id == new_mention)
-    assert (added.start, added.end, added.text, added.type, added.kind) == \
-        (word.start(), word.end(), word.group(), "LOC", "name")
+    assert (added.start, added.end, added.text, added.type, added.kind, added.entity) == \
+        (word.start(), word.end(), word.group(), "LOC", "name", place)
     ok(run_cli("validate", root=gold))

@@ -168,3 +168,13 @@ def test_the_instructions_say_what_every_label_means_and_what_a_new_region_needs
     raw["mention_kinds"][0]["definition"] = "A changed definition, to see it shown."
     (root / "schema" / "inventory.json").write_text(json.dumps(raw), encoding="utf-8")
     assert "A changed definition, to see it shown." in instructions_html(load_inventory(root / "schema" / "inventory.json"))
+
+
+def test_views_pushed_from_different_annotations_are_refused(gold, gold_doc):
+    views = _views(gold, gold_doc)
+    events = copy.deepcopy(views["events"])
+    events["data"]["newscorpus"]["source"]["events"] = events["data"]["newscorpus"]["source"]["events"][1:]
+    before = snapshot(gold / "annotations")
+    result = _import(gold, [views["entities"], events], [_result(views["entities"]), _result(events)])
+    fails(result, "ls-view-mismatch")
+    assert snapshot(gold / "annotations") == before

@@ -103,7 +103,8 @@ def cmd_push(args, layout) -> int:
              args.document or None, args.force)
     state = "created" if r.created_project else "updated" if r.config_updated else "found"
     _out(f"project {r.project_id} ({r.title!r}) {state} at {r.url}; version {r.version}")
-    _out(f"tasks: {len(r.created)} created, {len(r.replaced)} replaced, {len(r.unchanged)} unchanged")
+    _out(f"documents: {len(r.created)} created, {len(r.replaced)} replaced, {len(r.unchanged)} unchanged "
+         "(a task per view: entities, events, quotes)")
     _out(f"open: {r.url}/projects/{r.project_id}/data")
     return 0
 

@@ -1,6 +1,14 @@
-"""The Label Studio round trip: a labeling interface generated from the label
-inventories, one pre-annotated task per document, a lossless import of Label Studio's
-JSON export into the draft, and ``push`` / ``pull`` against a running server.
+"""The Label Studio round trip: a labeling interface and instructions generated from
+the label inventories, a pre-annotated task per (document, view), a lossless import of
+Label Studio's JSON export into the draft, and ``push`` / ``pull`` against a running
+server.
+
+The views (``names.VIEWS``): ``entities`` (mentions, their kinds and entities),
+``events`` (triggers, realis, polarity, argument relations; the mentions shown read
+only) and ``quotes`` (contents, kinds, cues, cue and speaker relations; the mentions
+shown read only). Each view is the authority for its layers (``names.VIEW_LAYERS``);
+the import merges a document's views (``reader.merge_views``). A task of format /1
+(one task with every layer, coreference as ``coref`` relations) is the view ``all``.
 
 How the corpus model maps onto Label Studio (see also docs/annotators.md):
 
@@ -12,8 +20,11 @@ document text            ``<Text name="text" value="$text"/>``; task data also h
 mention                  a region of ``<Labels name="mention">`` (label = entity
                          type), region id = mention id; its kind in the per-region
                          ``<Choices name="mention_kind">``
-entity (coreference)     the mentions linked by ``coref`` relations; exported as a
-                         chain in text order; ids and canonical names are kept
+entity (coreference)     the per-region ``<Choices name="entity">`` of each mention
+                         (``eN: name (TYPE)`` from the task's ``entity_choices``, or
+                         ``new entity N``): mentions with one choice are one entity;
+                         in the view ``all``, mentions linked by ``coref`` relations;
+                         ids and canonical names are kept
 event                    a region of ``<Labels name="event">`` (label = event type),
                          region id = event id; ``<Choices name="realis">`` and
                          ``<Choices name="polarity">`` per region
@@ -28,8 +39,12 @@ quote speaker            a ``speaker`` relation between the content and a mentio
 =======================  ===========================================================
 
 Relations are read without regard to their direction: the kinds of the two regions say
-which end is which. A relation without a label is read as ``coref`` between two
-mentions, ``speaker`` between a quote and a mention, ``cue`` between a quote and a cue.
+which end is which. A relation without a label is read as ``speaker`` between a quote
+and a mention, ``cue`` between a quote and a cue, and (view ``all`` only) ``coref``
+between two mentions.
+
+Ids handed out are recorded in the id register ``annotations/ids.json``
+(``store.idregister``) and never given again.
 
 The task data block ``data.newscorpus`` carries what a lossless import needs: the
 format, document id, text sha256, the source version, the inventory's sha256 and the

@@ -207,6 +207,10 @@ CHECKS: tuple[Check, ...] = (
        "each pass needs name, guidelines, annotator and description (strings)", "unknown field",
        "annotator must be one of {annotators}", "no such folder under annotations/passes",
        "guidelines must be a released version or 'draft'"),
+    _c("id-register", "repository", "annotations/ids.json (the highest id numbers handed out per document) "
+       "is malformed or names a document that does not exist",
+       "not an id register: {expected format}", "no document with this id in corpus/documents",
+       "expected an object of id prefix -> number", "expected one of the prefixes {prefixes} with a number >= 0"),
     _c("release-index", "repository", "annotations/releases.json is malformed",
        "each release needs version, date and manifest_sha256",
        "not a release version (MAJOR.MINOR.PATCH)"),
@@ -313,7 +317,8 @@ CHECKS: tuple[Check, ...] = (
        "the annotation has no result list", "a result item must be an object",
        "a region needs a string id and a value object",
        "region {region} needs integer start and end and its text",
-       "region {region}: {control} has no choices list"),
+       "region {region}: {control} has no choices list",
+       "task {task}: unknown view (expected one of {views})"),
     _c("ls-wrong-interface", "labelstudio", "a task, result or project not made with the generated "
        "labeling interface (another project, another labeling config, another inventory)",
        "task {task} was not exported by 'newscorpus labelstudio' (no data.newscorpus block of format "
@@ -327,14 +332,17 @@ CHECKS: tuple[Check, ...] = (
        "schema/inventory.json: another project, or the inventory changed since the push"),
     _c("ls-unknown-document", "labelstudio", "a task for a document that is not in the corpus",
        "task {task}: no document with this id in corpus/documents"),
-    _c("ls-duplicate-document", "labelstudio", "two tasks for the same document",
-       "{where}: the export has a second task for this document (first: task {task})"),
+    _c("ls-duplicate-document", "labelstudio", "two tasks for the same view of a document, or a document's "
+       "tasks not together in the export",
+       "{where}: the export has a second task for this document (first: task {task})",
+       "{where}: the tasks of this document are not together in the export (push again to make them so)"),
     _c("ls-text-changed", "labelstudio", "the document text changed since the task was exported",
        "{where}: the document text changed since the task was exported (corpus text sha256 {new}..., "
        "task {old}...); its offsets mean nothing on the new text: export and annotate again"),
     _c("ls-unknown-label", "labelstudio", "a label, attribute value or relation label outside the inventory",
        "region {region}: label not in the {control} labels of the inventory ({labels})",
        "region {region}: {control} value not in the inventory ({values})",
+       "region {region}: {control} value is neither an entity of the task ('eN: name') nor '{new entity }N'",
        "relation {a} -> {b}: label not among the relations of the interface ({labels})"),
     _c("ls-missing-label", "labelstudio", "a region without exactly one label",
        "region {region} must have exactly one {control} label, found {labels}",
@@ -342,7 +350,8 @@ CHECKS: tuple[Check, ...] = (
     _c("ls-missing-attribute", "labelstudio", "a mention kind, realis, polarity or quote kind missing, "
        "given twice, or given to the wrong kind of region",
        "region {region} is a {kind} region and takes no {control}",
-       "{kind} region {region} needs exactly one {control}, found {values}"),
+       "{kind} region {region} needs exactly one {control}, found {values}",
+       "{kind} region {region} has {count} {control} values; give it one"),
     _c("ls-region-conflict", "labelstudio", "one region labelled in two layers",
        "region {region} is labelled twice ({control} and {other control}); one region holds one "
        "annotation: draw a second region"),
@@ -353,10 +362,21 @@ CHECKS: tuple[Check, ...] = (
        "relation {a} -> {b} has several labels; give it one", "{relation} needs a role label",
        "{relation}: a {label} relation cannot link these regions (roles link an event trigger and a "
        "mention, speaker a quote and a mention, cue a quote and a cue, coref two mentions)",
+       "{relation}: coreference is not a relation any more; give both mentions the same Entity in the "
+       "entities view",
        "quote region {region} has {count} {name} relations ({targets}); a quote has one {name}"),
     _c("ls-orphan-cue", "labelstudio", "a cue region that no quote links to",
        "cue region {region} is linked to no quote: add a 'cue' relation from the quote content, "
        "or delete the region"),
+    _c("ls-view-scope", "labelstudio", "a region in a view that does not edit its kind (an event in the "
+       "entities view), or a mention added, changed or deleted in the events or quotes view",
+       "{kind} region {region} in the {view} view: annotate {kind} regions in the {other} view",
+       "mention region {region} was {added or changed} in the {view} view: mentions are added and changed "
+       "in the {entities} view",
+       "mention {mention} was deleted in the {view} view: mentions are deleted in the {entities} view"),
+    _c("ls-view-mismatch", "labelstudio", "the view tasks of one document exported from different annotations",
+       "{where}: the views of {document} were exported from different annotations ({version} and {other}); "
+       "push again (pull what was annotated first)"),
     _c("url-format", "labelstudio", "a --url that is not http(s)://HOST[:PORT][/PATH]",
        "expected http://HOST[:PORT] or https://HOST[:PORT][/PATH], with no user, password, query or fragment"),
     _c("ls-mass-deletion", "labelstudio", "an annotation that removes all, or more than half, of a "
@@ -371,8 +391,8 @@ CHECKS: tuple[Check, ...] = (
     _c("ls-offset-ambiguous", "labelstudio", "a region whose offsets fit its text in more than one of "
        "those readings", "offsets fit the text in several readings: {spans}"),
     _c("ls-entity-type-conflict", "labelstudio", "mentions of different types linked into one entity",
-       "coreference links mentions of different types into one entity ({detail}); give them one type "
-       "or remove the coref relation"),
+       "coreference links mentions of different types into one entity ({detail}); give them one type, "
+       "or choose another Entity (or remove the coref relation)"),
     _c("ls-draft-changed", "labelstudio", "the draft has changes of its own since the export (not from "
        "Label Studio) that the import would overwrite (--force replaces them)",
        "{where}: the draft file cannot be read, so its own changes cannot be checked; {hint}",

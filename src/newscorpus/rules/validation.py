@@ -435,7 +435,7 @@ def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> 
         return exc.problems
     problems = check_generated_files(layout, inventory)
     documents, found = check_document_records(layout, inventory, cache)
-    problems += found
+    problems += found + check_id_register(layout, set(documents.paths))
     jobs = folder_jobs(layout, layout.draft, layout.inventory, "draft")
     found, release_jobs = _check_releases(layout, cache)
     problems += found
@@ -507,6 +507,22 @@ def _check_passes(layout: Layout) -> list[Problem]:
     except CorpusError:
         released = None         # reported by the release checks: nothing to check against
     return check_pass_index(layout, released)
+
+
+def check_id_register(layout: Layout, documents: set[str]) -> list[Problem]:
+    """id-register: annotations/ids.json, when there is one, is well formed and names
+    documents of the corpus (store.idregister)."""
+    from newscorpus.store.idregister import register_path, register_problems
+
+    path = register_path(layout)
+    if not path.exists():
+        return []
+    shown = layout.rel(path)
+    try:
+        data = read_json(path, shown)
+    except CorpusError as exc:
+        return exc.problems
+    return register_problems(data, shown, documents)
 
 
 def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[Job]]:

@@ -23,10 +23,10 @@ def _pack_source(ann: AnnotationSet) -> dict:
     """The exported annotations, provenance deduplicated into a table (compact task data)."""
     data = ann.to_dict()
     table: list[dict] = []
-    index: dict[str, int] = {}
+    index: dict[tuple, int] = {}
     for layer in LAYERS:
         for item in data[layer]:
-            key = json.dumps(item["provenance"], sort_keys=True)
+            key = tuple(sorted(item["provenance"].items()))
             if key not in index:
                 index[key] = len(table)
                 table.append(item["provenance"])
@@ -72,15 +72,28 @@ def entity_choices(ann: AnnotationSet) -> list[dict]:
     return [{"value": v} for v in values]
 
 
-def _mention_regions(ann: AnnotationSet, with_entity: bool) -> list[dict]:
+def _mention_regions(ann: AnnotationSet, with_entity: bool, pairs: list | None = None) -> list[dict]:
+    """Each mention's label and kind regions (``pairs``: made already, shared by the views
+    of a document), with its entity choice in the entities view."""
+    pairs = pairs if pairs is not None else _mention_pairs(ann)
+    if not with_entity:
+        return [region for pair in pairs for region in pair]
     out = []
     names = ann.entity_index()
+    for m, pair in zip(ann.mentions, pairs):
+        out += pair
+        if m.entity in names:
+            span = Span(m.start, m.end, m.text)
+            out.append(_region(m.id, ENTITY, "choices", span, [entity_choice(names[m.entity])]))
+    return out
+
+
+def _mention_pairs(ann: AnnotationSet) -> list[tuple[dict, dict]]:
+    out = []
     for m in ann.mentions:
         span = Span(m.start, m.end, m.text)
-        out.append(_region(m.id, MENTION, "labels", span, [m.type]))
-        out.append(_region(m.id, MENTION_KIND, "choices", span, [m.kind]))
-        if with_entity and m.entity in names:
-            out.append(_region(m.id, ENTITY, "choices", span, [entity_choice(names[m.entity])]))
+        out.append((_region(m.id, MENTION, "labels", span, [m.type]),
+                    _region(m.id, MENTION_KIND, "choices", span, [m.kind])))
     return out
 
 
@@ -122,21 +135,21 @@ def _coref_chains(ann: AnnotationSet) -> list[dict]:
     return out
 
 
-def prediction_result(ann: AnnotationSet, view: str = ALL) -> list[dict]:
+def prediction_result(ann: AnnotationSet, view: str = ALL, shared: dict | None = None) -> list[dict]:
     """The annotations a view shows, as Label Studio result items (regions, per-region
     attributes, relations); region ids are the annotation ids. The entities view gives
     each mention its entity as a per-region choice (no relation arrows); the events view
     holds the triggers, the mentions and the argument relations; the quotes view the
     quotes, their cues, the mentions and the speaker and cue relations. ``ALL`` is the
     single task of format /1: every layer, coreference as relation chains."""
-    ann = ann.sorted()
+    ann, pairs = (shared["sorted"], shared["mention_pairs"]) if shared else (ann.sorted(), None)
     which = [{"id": VIEW, "from_name": VIEW, "to_name": OBJECT, "type": "choices", "value": {"choices": [view]}}]
     if view == ENTITIES_VIEW:
-        return which + _mention_regions(ann, True)
+        return which + _mention_regions(ann, True, pairs)
     if view == EVENTS_VIEW:
-        return which + _mention_regions(ann, False) + _event_items(ann)
+        return which + _mention_regions(ann, False, pairs) + _event_items(ann)
     if view == QUOTES_VIEW:
-        return which + _mention_regions(ann, False) + _quote_items(ann)
+        return which + _mention_regions(ann, False, pairs) + _quote_items(ann)
     items = _mention_regions(ann, False) + _event_items(ann)
     regions = [i for i in items if i["type"] != "relation"]
     arguments = [i for i in items if i["type"] == "relation"]
@@ -146,8 +159,10 @@ def prediction_result(ann: AnnotationSet, view: str = ALL) -> list[dict]:
 
 
 def build_task(doc: Document, ann: AnnotationSet, version: str, inventory: Inventory,
-               view: str = ENTITIES_VIEW) -> dict:
-    """The task of one view of a document."""
+               view: str = ENTITIES_VIEW, shared: dict | None = None) -> dict:
+    """The task of one view of a document. ``shared``: the parts every view of the
+    document has in common (``shared_parts``), made once for all of them."""
+    shared = shared or shared_parts(ann)
     return {
         "data": {
             "text": doc.text,
@@ -155,7 +170,7 @@ def build_task(doc: Document, ann: AnnotationSet, version: str, inventory: Inven
             "view": view,
             "view_title": f"{doc.id}: {VIEW_TITLES.get(view, 'every layer')}",
             "view_help": VIEW_HELP.get(view, "Every layer in one task (coreference as 'coref' relations)."),
-            "entity_choices": entity_choices(ann),
+            "entity_choices": shared["entity_choices"],
             "newscorpus": {
                 "format": FORMAT,
                 "document_id": doc.id,
@@ -163,11 +178,20 @@ def build_task(doc: Document, ann: AnnotationSet, version: str, inventory: Inven
                 "text_sha256": doc.text_sha256,
                 "version": version,
                 "inventory_sha256": inventory.sha256,
-                "source": _pack_source(ann),
+                "source": shared["source"],
             },
         },
-        "predictions": [{"model_version": MODEL_VERSION, "result": prediction_result(ann, view)}],
+        "predictions": [{"model_version": MODEL_VERSION, "result": prediction_result(ann, view, shared)}],
     }
+
+
+def shared_parts(ann: AnnotationSet) -> dict:
+    """What the tasks of a document's views share, made once: the entity choices, the
+    packed source annotations, the sorted set and its mention regions (the same objects
+    in each task; a task is only serialized, never changed in place)."""
+    ordered = ann.sorted()
+    return {"entity_choices": entity_choices(ann), "source": _pack_source(ann), "sorted": ordered,
+            "mention_pairs": _mention_pairs(ordered)}
 
 
 @dataclass
@@ -230,8 +254,9 @@ def _tasks(index, files: dict[str, str], wanted: list[str], version: str,
         doc = Document.from_dict(index.get(doc_id))
         ann = (AnnotationSet.from_dict(read_json(Path(files[doc_id]))) if doc_id in files
                else AnnotationSet(doc_id, doc.text_sha256, version))
+        shared = shared_parts(ann)
         for view in views:
-            yield build_task(doc, ann, version, inventory, view)
+            yield build_task(doc, ann, version, inventory, view, shared)
 
 
 def write_tasks(layout: Layout, version: str | None, documents: list[str] | None,
@@ -240,7 +265,7 @@ def write_tasks(layout: Layout, version: str | None, documents: list[str] | None
     standard output: (the number of tasks, the version)."""
     import sys
 
-    from newscorpus.store.jsonio import atomic_write_chunks, list_chunks
+    from newscorpus.store.jsonio import atomic_write_bytes_chunks, compact_list_chunks as list_chunks
 
     version, tasks = iter_tasks(layout, version, documents)
     count = 0
@@ -252,8 +277,10 @@ def write_tasks(layout: Layout, version: str | None, documents: list[str] | None
             yield task
 
     if output is not None:
-        atomic_write_chunks(output, list_chunks(counted()))
+        atomic_write_bytes_chunks(output, list_chunks(counted()))
     else:
+        sys.stdout.flush()
         for chunk in list_chunks(counted()):
-            sys.stdout.write(chunk)
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
     return count, version

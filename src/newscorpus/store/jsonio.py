@@ -101,6 +101,25 @@ def list_chunks(items: Iterable[Any]) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
+def compact_list_chunks(items: Iterable[Any]) -> Iterator[bytes]:
+    """A JSON list in UTF-8, one item per line, each item compact (no indentation): for
+    large machine-read files such as Label Studio task lists."""
+    first = True
+    for item in items:
+        try:
+            body = orjson.dumps(item, option=_INDENT & ~orjson.OPT_INDENT_2)
+        except TypeError:
+            body = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        yield (b"[\n" if first else b",\n") + body
+        first = False
+    yield b"[]\n" if first else b"\n]\n"
+
+
+def atomic_write_bytes_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """``atomic_write_bytes`` of bytes produced piece by piece (never all in memory)."""
+    _atomic_write(path, chunks, binary=True)
+
+
 def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     """``atomic_write_text`` of text produced piece by piece (never all in memory)."""
     _atomic_write(path, chunks, binary=False)

@@ -100,10 +100,10 @@ def _draft_now(layout: Layout, doc_id: str, text_sha256: str) -> tuple[Annotatio
 def unpulled_changes(source: AnnotationSet, current: AnnotationSet, new: AnnotationSet) -> list[str]:
     """Changes the draft has against the exported source that did not come from Label
     Studio and that the imported annotation does not have: what an import would lose."""
-    from newscorpus.store.diff import content_key
+    from newscorpus.store.diff import content_tuple
 
-    def key(item) -> str | None:
-        return None if item is None else type(item).__name__ + json.dumps(content_key(item), sort_keys=True)
+    def key(item) -> tuple | None:
+        return None if item is None else (type(item).__name__, content_tuple(item))
 
     layer_of = {Entity: "entities", Mention: "mentions", Event: "events", Quote: "quotes"}
     src, cur, got = source.by_id(), current.by_id(), new.by_id()
@@ -302,7 +302,7 @@ def _same_source(run: _Import, tptr: str, where: str, doc: Document, source: Ann
         run.priors[doc.id] = _draft_now(run.layout, doc.id, doc.text_sha256)
         run.taken = _known_ids(run.layout, doc.id, source, run.register)
         return True
-    if source.to_dict() != run.sources[doc.id].to_dict():
+    if source is not run.sources[doc.id] and source.to_dict() != run.sources[doc.id].to_dict():
         run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-view-mismatch",
                                     f"{where}: the views of {doc.id} were exported from different annotations "
                                     f"({run.sources[doc.id].version} and {source.version}); push again "
@@ -382,12 +382,17 @@ def _task_source(run: _Import, tptr: str, where: str, task: dict,
                                     f"{str(block.get('inventory_sha256'))[:12]}..., now "
                                     f"{run.inventory.sha256[:12]}...): push the tasks again"))
         return None, []
-    try:
-        source = unpack_source(block["source"])
-    except (KeyError, TypeError, IndexError, ValueError):
-        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-format",
-                                    f"{where}: the exported source annotations are missing or damaged"))
-        return None, []
+    last = getattr(run, "last_source", None)  # the views of a document carry the same source
+    if last is not None and last[0] == block.get("document_id") and last[1] == block.get("source"):
+        source = last[2]
+    else:
+        try:
+            source = unpack_source(block["source"])
+        except (KeyError, TypeError, IndexError, ValueError):
+            run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-format",
+                                        f"{where}: the exported source annotations are missing or damaged"))
+            return None, []
+        run.last_source = (block.get("document_id"), block.get("source"), source)
     annotations = task.get("annotations")
     if not isinstance(annotations, list):
         run.problems.append(Problem(run.shown, tptr, "ls-format",

@@ -2,7 +2,6 @@
 the ``data.newscorpus`` block a lossless import needs."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -36,12 +35,21 @@ def _pack_source(ann: AnnotationSet) -> dict:
 
 
 def unpack_source(packed: dict) -> AnnotationSet:
-    data = json.loads(json.dumps(packed))
-    table = data.pop("provenance_table")
+    """The annotation set a task's packed source holds (``packed`` is not changed)."""
+    table = packed["provenance_table"]
+    if not isinstance(table, list):
+        raise TypeError("provenance_table")
+    data = {key: value for key, value in packed.items() if key != "provenance_table"}
     for layer in LAYERS:
-        for item in data[layer]:
-            item["provenance"] = table[item["provenance"]]
+        data[layer] = [{**item, "provenance": _provenance(table, item["provenance"])} for item in packed[layer]]
     return AnnotationSet.from_dict(data)
+
+
+def _provenance(table: list, index) -> dict:
+    # an index, not a bool (True would read as 1) nor a negative number (counted from the end)
+    if type(index) is not int or index < 0:
+        raise TypeError("provenance index")
+    return table[index]
 
 
 def _region(rid: str, control: str, kind: str, span: Span, values: list[str]) -> dict:

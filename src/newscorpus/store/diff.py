@@ -22,6 +22,11 @@ def content_key(item) -> dict:
     return data
 
 
+def content_tuple(item) -> tuple:
+    """An annotation's content (every field but its provenance) as a hashable tuple."""
+    return _CONTENT[type(item)](item)
+
+
 def same_content(old, item) -> bool:
     """Whether two annotations have the same content (provenance aside)."""
     return type(old) is type(item) and _CONTENT[type(item)](old) == _CONTENT[type(item)](item)

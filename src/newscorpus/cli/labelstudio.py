@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+LISTED = 20  # file names printed after an import; the rest are counted (--json lists all)
+
 
 def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -34,8 +36,9 @@ def _report(result, args, target: str) -> None:
     if args.dry_run:
         _out(f"dry run: {len(result.documents)} document(s) checked, nothing written")
     else:
-        _out(f"imported {len(result.documents)} document(s) into the draft: "
-             + (", ".join(p.name for p in result.written) or "nothing to import"))
+        names = [p.name for p in result.written]
+        listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+        _out(f"imported {len(result.documents)} document(s) into the draft: " + (listed or "nothing to import"))
 
 
 def cmd_config(args, layout) -> int:

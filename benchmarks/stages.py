@@ -102,7 +102,7 @@ def stage_labelstudio(ctx: Context, groups: Groups) -> None:
         written = ctx.work / "dump-export.json"
         dumped = ctx.run(ctx.child("dump-tasks", str(tasks), str(written)), inner=True)
         written.unlink(missing_ok=True)
-        add_floor(ctx, "dump:export", "json.dump of the exported tasks (each read first, untimed)", dumped)
+        add_floor(ctx, "dump:export", "json.dumps of the exported tasks (each read first, untimed)", dumped)
     command = "newscorpus labelstudio import FILE (the export, submitted unchanged)"
     if not series.ok:
         add_skipped(ctx, "labelstudio import", command, "the export failed", ["json:import"], ratio(3))

@@ -107,12 +107,12 @@ def json_floor(ctx: Context, name: str, groups: dict[str, list[Path]], parts: li
 
 
 def dump_floor(ctx: Context, name: str, groups: dict[str, list[Path]], parts: list[str]) -> None:
-    """Writing what a command writes, as the standard library's json.dump would."""
+    """Writing what a command writes, as the standard library's json.dumps would."""
     files = [str(p) for part in parts for p in groups[part]]
     out = ctx.work / f"{name.replace(':', '-')}-out"
     series = ctx.run(ctx.child("dump", write_list(ctx, name, files), str(out)), inner=True)
     shutil.rmtree(out, ignore_errors=True)
-    add_floor(ctx, name, f"json.dump of {' + '.join(parts)} ({len(files)} files, read first, untimed)", series)
+    add_floor(ctx, name, f"json.dumps of {' + '.join(parts)} ({len(files)} files, read first, untimed)", series)
 
 
 def generate(ctx: Context) -> dict:

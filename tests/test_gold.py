@@ -85,3 +85,21 @@ def test_blind_pass_agreement_in_the_readme_is_reproducible():
     assert f"| mentions | span F1 exact | {figures['mentions']['exact']['f1']:.3f} |" in readme
     assert f"| events | argument F1 | {figures['events']['arguments']['f1']:.3f} |" in readme
     assert f"| quotes | speaker agreement | {figures['quotes']['speaker']['rate']:.3f} |" in readme
+
+
+def test_stats_from_files_and_from_models_agree():
+    """`stats` counts the files' JSON; the build counts model objects: the same figures."""
+    from newscorpus.model import AnnotationSet
+    from newscorpus.quality.stats import StatsAccumulator
+    from newscorpus.rules.inventory import load_inventory
+
+    inventory = load_inventory(REPO / "schema" / "inventory.json")
+    raw, models = StatsAccumulator(inventory), StatsAccumulator(inventory)
+    files = sorted((REPO / "annotations").glob("*/**/*.json"))
+    files = [f for f in files if f.name not in ("MANIFEST.json", "inventory.json") and "adjudication" not in f.parts]
+    assert files
+    for path in files:
+        data = load_json(path)
+        raw.add_raw(data)
+        models.add(AnnotationSet.from_dict(data))
+    assert raw.result() == models.result()

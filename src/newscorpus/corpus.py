@@ -103,6 +103,16 @@ def iter_version(layout: Layout, name: str, checked: bool = False
     return version, _versions.iter_sets(layout, version)
 
 
+def iter_version_raw(layout: Layout, name: str) -> tuple[str, Iterator[dict]]:
+    """``iter_version`` as the validated files' JSON, one at a time (for counting)."""
+    if is_folder_name(name):
+        folder, sets = iter_version(layout, name)
+        return folder, (ann.to_dict() for ann in sets)
+    version = _versions.resolve_version(layout, name)
+    require_valid(layout)
+    return version, _versions.iter_raw(layout, version)
+
+
 def inventory_of(layout: Layout, name: str, resolved: str) -> Inventory:
     """The inventory a version was made with (the current one for a folder)."""
     if is_folder_name(name):

@@ -36,6 +36,24 @@ class StatsAccumulator:
         c["polarity"].update(v.polarity for v in ann.events)
         c["quote_kinds"].update(q.kind for q in ann.quotes)
 
+    def add_raw(self, data: dict) -> None:
+        """``add`` of an annotation file's JSON (validated), without model objects."""
+        t, c = self.totals, self.counters
+        mentions, events, quotes = data["mentions"], data["events"], data["quotes"]
+        t["documents"] += 1
+        t["entities"] += len(data["entities"])
+        t["mentions"] += len(mentions)
+        t["events"] += len(events)
+        t["arguments"] += sum(len(v["arguments"]) for v in events)
+        t["quotes"] += len(quotes)
+        c["mention_types"].update(m["type"] for m in mentions)
+        c["mention_kinds"].update(m["kind"] for m in mentions)
+        c["event_types"].update(v["type"] for v in events)
+        c["argument_roles"].update(a["role"] for v in events for a in v["arguments"])
+        c["realis"].update(v["realis"] for v in events)
+        c["polarity"].update(v["polarity"] for v in events)
+        c["quote_kinds"].update(q["kind"] for q in quotes)
+
     def result(self) -> dict:
         out = {"totals": dict(self.totals)}
         for key, layer in self.KEYS:
@@ -70,5 +88,8 @@ def version_stats(layout, name: str) -> tuple[str, dict]:
     """The counts of one version (release, 'latest', 'draft' or a folder), validated."""
     from newscorpus import corpus
 
-    version, sets = corpus.iter_version(layout, name)
-    return version, compute_stats(sets, corpus.inventory_of(layout, name, version))
+    version, files = corpus.iter_version_raw(layout, name)
+    acc = StatsAccumulator(corpus.inventory_of(layout, name, version))
+    for data in files:
+        acc.add_raw(data)
+    return version, acc.result()

@@ -136,6 +136,15 @@ def iter_sets(layout: Layout, version: str) -> Iterator[AnnotationSet]:
         yield AnnotationSet.from_dict(read_json(path, layout.rel(path)))
 
 
+def iter_raw(layout: Layout, version: str) -> Iterator[dict]:
+    """``iter_sets`` as the files' JSON (no model objects: for counting). Validate first."""
+    folder = version_dir(layout, version)
+    if not folder.is_dir():
+        raise CorpusError(Problem(layout.rel(folder), "", "file-missing", "no such annotation folder"))
+    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+        yield read_json(path, layout.rel(path))
+
+
 def iter_folder(folder: Path) -> Iterator[AnnotationSet]:
     """The annotation sets of any folder one at a time, in file name (document id) order."""
     for path in sorted(annotation_files(folder), key=lambda p: p.stem):

@@ -12,6 +12,7 @@ import pytest
 
 from helpers import (annotation_path, apply_edits, change_set, export_draft, fails, load_json, load_set, ls_export, ok,
                      plan_edits, run_cli, snapshot)
+from newscorpus.labelstudio.names import VIEWS
 from newscorpus.store.diff import diff_sets
 
 A_USER, B_USER = 11, 12
@@ -189,11 +190,15 @@ def test_suggest_writes_predictions_of_known_names(root, new_article, tmp_path):
     out = tmp_path / "tasks.json"
     ok(run_cli("labelstudio", "suggest", "--output", str(out), root=root))
     assert snapshot(root) == before  # nothing written into the repository
-    tasks = {t["data"]["document_id"]: t for t in load_json(out)}
+    every = load_json(out)
+    tasks = {t["data"]["document_id"]: t for t in every if t["data"]["view"] == "entities"}
     assert doc_id in tasks
+    # each document gets the view tasks push makes; only the entities task has suggestions
+    assert sorted(t["data"]["view"] for t in every if t["data"]["document_id"] == doc_id) == sorted(VIEWS)
+    assert all(len(t["predictions"]) == 1 for t in every if t["data"]["view"] != "entities")
     release = load_json(root / "annotations" / "releases.json")["releases"][-1]["version"]
-    prediction = tasks[doc_id]["predictions"][0]
-    assert prediction["model_version"] == f"newscorpus-names-{release}"
+    [prediction] = [p for p in tasks[doc_id]["predictions"] if p["model_version"] == f"newscorpus-names-{release}"]
+    assert {"from_name": "view", "value": {"choices": ["entities"]}}.items() <= prediction["result"][0].items()
     regions = [r for r in prediction["result"] if r.get("from_name") == "mention"]
     found = [r["value"]["text"] for r in regions]
     assert all(name in found for name in must)
@@ -222,8 +227,8 @@ def test_a_saved_spacy_pipeline_adds_its_entities(root, tmp_path):
     out = tmp_path / "tasks.json"
     ok(run_cli("labelstudio", "suggest", "--document", "zz_model", "--spacy-model", str(tmp_path / "pipeline"),
                "--output", str(out), root=root))
-    [task] = load_json(out)
-    prediction = task["predictions"][0]
+    [task] = [t for t in load_json(out) if t["data"]["view"] == "entities"]
+    prediction = task["predictions"][-1]
     assert prediction["model_version"].endswith("+spacy-ruler_test-0.1.0")
     regions = [(r["value"]["start"], r["value"]["end"], r["value"]["text"], r["value"]["labels"])
                for r in prediction["result"] if r.get("from_name") == "mention"]
@@ -335,3 +340,33 @@ def test_passes_merge_each_annotators_view_tasks_and_reserve_their_ids(gold, tmp
     after = load_json(gold / "annotations" / "ids.json")["documents"][doc_id]
     assert after["m"] >= int(added.id[1:]) and after["m"] >= int(plan["new_mention"][1:])
     ok(run_cli("validate", root=gold))
+
+
+def test_accepted_suggestions_come_back_with_pull(root, tmp_path):
+    """The view tasks suggest writes, each submitted as suggested (the entities task from
+    the suggestions, the others as pushed), import into the draft: a mention per name
+    found, the mentions of one text one entity (the shared 'new entity N' choice)."""
+    from newscorpus import corpus
+    from newscorpus.labelstudio.suggest import known_names
+    from newscorpus.store.paths import Layout
+
+    names = known_names(corpus.iter_version(Layout(root), "latest")[1])
+    one, two = [n for n in names if re.fullmatch(r"[A-Z][a-z]{2,}", n)][:2]
+    text = f"{one} answered {two}.\nLater {one} spoke again.\n"
+    (root / "seeds" / "zz_accept.txt").write_text(text, encoding="utf-8")
+    ok(run_cli("add-document", str(root / "seeds" / "zz_accept.txt"), root=root))
+    out = tmp_path / "tasks.json"
+    ok(run_cli("labelstudio", "suggest", "--document", "zz_accept", "--output", str(out), root=root))
+    tasks = load_json(out)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ls_export(tasks, [t["predictions"][-1]["result"] for t in tasks])),
+                      encoding="utf-8")
+    ok(run_cli("labelstudio", "import", str(export), root=root))
+    got = load_set(annotation_path(root, "draft", "zz_accept"))
+    assert sorted((m.start, m.text) for m in got.mentions) == sorted(
+        [(text.index(one), one), (text.rindex(one), one), (text.index(two), two)])
+    by_text = {}
+    for m in got.mentions:
+        by_text.setdefault(m.text, set()).add(m.entity)
+    assert len(by_text[one]) == 1 and len(got.entities) == 2
+    ok(run_cli("validate", root=root))

@@ -85,10 +85,13 @@ def mark_ids(marks: dict[str, int]) -> set[str]:
 
 
 def updated(documents: dict, doc_id: str, ids: Iterable[str]) -> dict:
-    """The register's documents with ``doc_id``'s marks raised to cover ``ids``."""
+    """The register's documents with ``doc_id``'s marks raised to cover ``ids`` (a
+    document with no marks and no ids gets no entry: an entry is never empty)."""
     marks = dict(documents.get(doc_id) or {})
     for prefix, n in marks_of(ids).items():
         marks[prefix] = max(marks.get(prefix, 0), n)
+    if not marks:
+        return dict(documents)
     out = dict(documents)
     out[doc_id] = dict(sorted(marks.items()))
     return out

@@ -1,19 +1,32 @@
-"""Every annotator's annotation of a task kept as an annotation pass of its own
+"""Every annotator's annotations of a document kept as an annotation pass of its own
 (``labelstudio pull --passes`` / ``import --passes``): ``annotations/passes/<pseudonym>/
 <document>.json``, one folder per Label Studio user, named by the user's pseudonym
 (``people.py``), never by an e-mail address or user name. The draft is not touched:
 ``newscorpus agreement`` measures the passes and ``newscorpus adjudicate`` takes one of
 them into the draft.
 
-Each annotation is read exactly as the single-annotation import reads one
-(``reader.read_task``: the same checks, re-anchoring and id rules; ids new in a pass
-never reuse an id of the document, and pulling again keeps the ids the pass has), and
-validated as an annotation file before anything is written. What the annotator
-changed or added carries the provenance ``annotator-<hex>`` and the tool ``Label Studio
-(project P, task T, annotation A; pass annotator-<hex>)``; what the annotator left as it
-was pushed keeps its provenance. When one user has several annotations of a task, the
-most recently updated one that was not cancelled is the pass (the others are noted).
-The tasks are read one at a time and written in one transaction."""
+A document has one task per view (``names.VIEWS``). Each annotation is read exactly as
+the single-annotation import reads one (``reader.read_task`` with the task's view: the
+same checks, view scope, re-anchoring and id rules), and one annotator's sets of a
+document's view tasks are merged as the import merges them (``reader.merge_views``): a
+view the annotator did not annotate keeps what was pushed for it (a note says so); an
+annotator with no annotation of any view task of a document has no pass of it.
+
+Ids: what was left as pushed keeps its id; the ids new in any pass of a document are
+drawn from one pool (the draft's, the releases' and the id register's ids), so two
+passes never give one id to different annotations, and pulling again keeps the ids a
+pass has (same span). The id register is raised to cover the passes' ids in the same
+transaction: those numbers are reserved, so an import into the draft meanwhile never
+hands one of them out, and whichever pass ``adjudicate`` takes later collides with
+nothing.
+
+Each pass is validated as an annotation file before anything is written. What the
+annotator changed or added carries the provenance ``annotator-<hex>`` and the tool
+``Label Studio (project P, task T, annotation A; pass annotator-<hex>)``; what the
+annotator left as it was pushed keeps its provenance. When one user has several
+annotations of a task, the most recently updated one that was not cancelled is theirs
+(the others are noted). The tasks are read one at a time (a document's view tasks
+together) and written in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace

@@ -13,7 +13,8 @@ decision is appended to ``annotations/adjudication/<document>.json``::
 (``pass_sha256``: the pass file taken; ``draft_sha256``: the draft file written.) A draft
 file is only replaced when it has no changes of its own: when it has the content of the
 latest release, or is the file the last decision wrote; ``--force`` replaces it anyway.
-The draft files and the records of all documents are written in one transaction.
+The draft files, the records of all documents and the id register (``annotations/
+ids.json``, raised to cover every id of the passes taken) are written in one transaction.
 ``newscorpus validate`` checks the records (``adjudication-record``)."""
 from __future__ import annotations
 

@@ -4,7 +4,10 @@ annotation gets a number above both the register and every id in the draft and t
 releases, so an id is never given twice, even after its first holder was merged away
 or deleted in the draft before any release. The file is committed with the
 annotations; ``labelstudio import``/``pull`` update it in the same transaction as the
-draft files; ``newscorpus validate`` checks it (``id-register``).
+draft files, ``pull --passes``/``import --passes`` in the same transaction as the pass
+files (the ids new in passes are reserved, whichever pass is adjudicated later), and
+``newscorpus adjudicate`` in the same transaction as the draft files it writes;
+``newscorpus validate`` checks it (``id-register``).
 
 Format::
 

@@ -38,7 +38,7 @@ from newscorpus import corpus
 from newscorpus.labelstudio.importer import (_anchored_notes, _document_index, _enrich, _Import, _provenance,
                                              _same_source, _task_doc, _task_document, _task_source,
                                              _write_register, choose_annotation, iter_export)
-from newscorpus.labelstudio.names import ALL, ENTITIES_VIEW, VIEW_LAYERS, VIEWS
+from newscorpus.labelstudio.names import ENTITIES_VIEW, VIEW_LAYERS, VIEWS
 from newscorpus.labelstudio.people import annotator
 from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.model import AnnotationSet, Document
@@ -152,7 +152,8 @@ def _finish_document(run: _Import, txn: Transaction | None,
     the ids of every pass staged."""
     from newscorpus.store.idregister import updated
 
-    doc_id, views_seen = run.current, {v for (d, v) in run.seen if d == run.current}
+    doc_id = run.current
+    views_seen = {v for v in VIEWS if (doc_id, v) in run.seen}
     source = run.sources.get(doc_id) if doc_id is not None else None
     run.current = None
     if doc_id is not None:
@@ -167,7 +168,7 @@ def _finish_document(run: _Import, txn: Transaction | None,
         where = f"{doc_id}, pass {name}"
         merged, notes = merge_views(source, {v: ann for v, (ann, _) in views.items()}, reader.provenance, where)
         run.notes += notes
-        for view in sorted(views_seen - set(views) - {ALL}, key=VIEWS.index):
+        for view in sorted(views_seen - set(views), key=VIEWS.index):
             run.notes.append(f"{doc_id}: {name} did not annotate the {view} view; the pass keeps its "
                              f"{' and '.join(VIEW_LAYERS[view])} as pushed ({source.version})")
         run.versions.setdefault(name, reader.source.version)

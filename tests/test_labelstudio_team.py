@@ -318,6 +318,10 @@ def test_passes_merge_each_annotators_view_tasks_and_reserve_their_ids(gold, tmp
     register = load_json(gold / "annotations" / "ids.json")["documents"][doc_id]
     assert register["m"] >= int(plan["new_mention"][1:]) and register["e"] >= int(plan["new_entity"][1:])
     ok(run_cli("validate", root=gold))
+    # pulling the same annotations again changes nothing: the passes keep their ids
+    kept = snapshot(gold / "annotations")
+    ok(run_cli("labelstudio", "import", "--passes", str(export), root=gold))
+    assert snapshot(gold / "annotations") == kept
 
     # an import into the draft meanwhile: its new mention does not get the id B's pass has
     doc_text = tasks[0]["data"]["text"]

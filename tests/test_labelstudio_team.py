@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from helpers import (annotation_path, apply_edits, export_draft, fails, load_json, load_set, ls_export, ok,
+from helpers import (annotation_path, apply_edits, change_set, export_draft, fails, load_json, load_set, ls_export, ok,
                      plan_edits, run_cli, snapshot)
+from newscorpus.labelstudio.names import VIEWS
 from newscorpus.store.diff import diff_sets
 
 A_USER, B_USER = 11, 12
@@ -189,11 +190,15 @@ def test_suggest_writes_predictions_of_known_names(root, new_article, tmp_path):
     out = tmp_path / "tasks.json"
     ok(run_cli("labelstudio", "suggest", "--output", str(out), root=root))
     assert snapshot(root) == before  # nothing written into the repository
-    tasks = {t["data"]["document_id"]: t for t in load_json(out)}
+    every = load_json(out)
+    tasks = {t["data"]["document_id"]: t for t in every if t["data"]["view"] == "entities"}
     assert doc_id in tasks
+    # each document gets the view tasks push makes; only the entities task has suggestions
+    assert sorted(t["data"]["view"] for t in every if t["data"]["document_id"] == doc_id) == sorted(VIEWS)
+    assert all(len(t["predictions"]) == 1 for t in every if t["data"]["view"] != "entities")
     release = load_json(root / "annotations" / "releases.json")["releases"][-1]["version"]
-    prediction = tasks[doc_id]["predictions"][0]
-    assert prediction["model_version"] == f"newscorpus-names-{release}"
+    [prediction] = [p for p in tasks[doc_id]["predictions"] if p["model_version"] == f"newscorpus-names-{release}"]
+    assert {"from_name": "view", "value": {"choices": ["entities"]}}.items() <= prediction["result"][0].items()
     regions = [r for r in prediction["result"] if r.get("from_name") == "mention"]
     found = [r["value"]["text"] for r in regions]
     assert all(name in found for name in must)
@@ -222,8 +227,8 @@ def test_a_saved_spacy_pipeline_adds_its_entities(root, tmp_path):
     out = tmp_path / "tasks.json"
     ok(run_cli("labelstudio", "suggest", "--document", "zz_model", "--spacy-model", str(tmp_path / "pipeline"),
                "--output", str(out), root=root))
-    [task] = load_json(out)
-    prediction = task["predictions"][0]
+    [task] = [t for t in load_json(out) if t["data"]["view"] == "entities"]
+    prediction = task["predictions"][-1]
     assert prediction["model_version"].endswith("+spacy-ruler_test-0.1.0")
     regions = [(r["value"]["start"], r["value"]["end"], r["value"]["text"], r["value"]["labels"])
                for r in prediction["result"] if r.get("from_name") == "mention"]
@@ -250,3 +255,122 @@ def test_adjudication_refuses_a_pass_that_clears_the_document(gold, tmp_path):
     assert snapshot(gold) == before
     ok(run_cli("adjudicate", "--take", name, "--allow-deletions", root=gold))
     assert load_set(annotation_path(gold, "draft", doc_id)).mentions == []
+
+
+# --- passes of a document's view tasks ---------------------------------------------------------
+
+def _view_tasks(root, doc_id):
+    from newscorpus.labelstudio.names import VIEWS
+
+    return export_draft(root, doc_id, views=VIEWS)
+
+
+def _annotations(tasks, results_by_user):
+    """An export of the view tasks where each user (id -> {view: result}) annotated the
+    views given (a view left out: that user did not annotate it)."""
+    out = ls_export(tasks, [[] for _ in tasks])
+    for task in out:
+        task["annotations"] = []
+    serial = 600
+    for user, results in results_by_user.items():
+        for task in out:
+            view = task["data"]["view"]
+            if view in results:
+                serial += 1
+                task["annotations"].append({"id": serial, "completed_by": user, "result": results[view],
+                                            "was_cancelled": False, "created_at": "2026-11-25T09:00:00Z",
+                                            "updated_at": "2026-11-25T10:00:00Z"})
+    return out
+
+
+def test_passes_merge_each_annotators_view_tasks_and_reserve_their_ids(gold, tmp_path):
+    """A annotates the three view tasks as pushed; B edits the entities and quotes views
+    and leaves the events view: B's pass is B's two views merged, the events as pushed
+    (a note says so). The ids new in B's pass are reserved in the id register: an import
+    into the draft afterwards gives its new mention another id, and taking B's pass into
+    the draft then collides with nothing."""
+    from helpers import add_region, add_relation, move, relabel
+    from newscorpus.labelstudio import MENTION, MENTION_KIND
+
+    doc_id = _draft_doc(gold)
+    tasks = _view_tasks(gold, doc_id)
+    pushed = {t["data"]["view"]: copy.deepcopy(t["predictions"][0]["result"]) for t in tasks}
+    source = load_set(annotation_path(gold, "draft", doc_id))
+    plan = plan_edits(source, tasks[0]["data"]["text"], gold)
+    ents, qs = copy.deepcopy(pushed["entities"]), copy.deepcopy(pushed["quotes"])
+    relabel(ents, *plan["relabel"])
+    move(ents, *plan["move"])
+    rid, start, end, text = plan["add"]
+    add_region(ents, rid, MENTION, "LOC", start, end, text, {MENTION_KIND: "name"})
+    add_relation(qs, *plan["speaker"], "speaker")
+    export = tmp_path / "views.json"
+    export.write_text(json.dumps(_annotations(tasks, {A_USER: pushed, B_USER: {"entities": ents, "quotes": qs}})),
+                      encoding="utf-8")
+    got = ok(run_cli("labelstudio", "import", "--passes", str(export), root=gold))
+    names = _passes(gold)
+    sets = {n: load_set(gold / "annotations" / "passes" / n / f"{doc_id}.json") for n in names}
+    b_name = next(n for n in names if diff_sets({doc_id: source}, {doc_id: sets[n]}))
+    a_name = next(n for n in names if n != b_name)
+    assert diff_sets({doc_id: source}, {doc_id: sets[a_name]}) == []
+    expected = {c for c in plan["expected"] if c[0] != "events"}  # B left the events view
+    assert change_set(diff_sets({doc_id: source}, {doc_id: sets[b_name]})) == expected
+    assert f"{b_name} did not annotate the events view; the pass keeps its events as pushed" in got.stderr
+    register = load_json(gold / "annotations" / "ids.json")["documents"][doc_id]
+    assert register["m"] >= int(plan["new_mention"][1:]) and register["e"] >= int(plan["new_entity"][1:])
+    ok(run_cli("validate", root=gold))
+    # pulling the same annotations again changes nothing: the passes keep their ids
+    kept = snapshot(gold / "annotations")
+    ok(run_cli("labelstudio", "import", "--passes", str(export), root=gold))
+    assert snapshot(gold / "annotations") == kept
+
+    # an import into the draft meanwhile: its new mention does not get the id B's pass has
+    doc_text = tasks[0]["data"]["text"]
+    word = next(w for w in re.finditer(r"\b[A-Z][a-z]{3,}\b", doc_text)
+                if w.start() != start and all(w.end() <= m.start or w.start() >= m.end for m in source.mentions)
+                and all(w.end() <= v.trigger.start or w.start() >= v.trigger.end for v in source.events))
+    other = copy.deepcopy(pushed["entities"])
+    add_region(other, "Zz9_new", MENTION, "LOC", word.start(), word.end(), word.group(), {MENTION_KIND: "name"})
+    results = {"entities": other, "events": pushed["events"], "quotes": pushed["quotes"]}
+    draft_export = tmp_path / "draft.json"
+    draft_export.write_text(json.dumps(ls_export(tasks, [results[t["data"]["view"]] for t in tasks])),
+                            encoding="utf-8")
+    ok(run_cli("labelstudio", "import", str(draft_export), root=gold))
+    imported = load_set(annotation_path(gold, "draft", doc_id))
+    [added] = [m for m in imported.mentions if m.start == word.start()]
+    assert added.id not in sets[b_name].mention_index() and added.id not in sets[a_name].mention_index()
+
+    ok(run_cli("adjudicate", "--take", b_name, "--document", doc_id, "--force", root=gold))
+    assert diff_sets({doc_id: sets[b_name]}, {doc_id: load_set(annotation_path(gold, "draft", doc_id))}) == []
+    after = load_json(gold / "annotations" / "ids.json")["documents"][doc_id]
+    assert after["m"] >= int(added.id[1:]) and after["m"] >= int(plan["new_mention"][1:])
+    ok(run_cli("validate", root=gold))
+
+
+def test_accepted_suggestions_come_back_with_pull(root, tmp_path):
+    """The view tasks suggest writes, each submitted as suggested (the entities task from
+    the suggestions, the others as pushed), import into the draft: a mention per name
+    found, the mentions of one text one entity (the shared 'new entity N' choice)."""
+    from newscorpus import corpus
+    from newscorpus.labelstudio.suggest import known_names
+    from newscorpus.store.paths import Layout
+
+    names = known_names(corpus.iter_version(Layout(root), "latest")[1])
+    one, two = [n for n in names if re.fullmatch(r"[A-Z][a-z]{2,}", n)][:2]
+    text = f"{one} answered {two}.\nLater {one} spoke again.\n"
+    (root / "seeds" / "zz_accept.txt").write_text(text, encoding="utf-8")
+    ok(run_cli("add-document", str(root / "seeds" / "zz_accept.txt"), root=root))
+    out = tmp_path / "tasks.json"
+    ok(run_cli("labelstudio", "suggest", "--document", "zz_accept", "--output", str(out), root=root))
+    tasks = load_json(out)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(ls_export(tasks, [t["predictions"][-1]["result"] for t in tasks])),
+                      encoding="utf-8")
+    ok(run_cli("labelstudio", "import", str(export), root=root))
+    got = load_set(annotation_path(root, "draft", "zz_accept"))
+    assert sorted((m.start, m.text) for m in got.mentions) == sorted(
+        [(text.index(one), one), (text.rindex(one), one), (text.index(two), two)])
+    by_text = {}
+    for m in got.mentions:
+        by_text.setdefault(m.text, set()).add(m.entity)
+    assert len(by_text[one]) == 1 and len(got.entities) == 2
+    ok(run_cli("validate", root=root))

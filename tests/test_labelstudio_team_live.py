@@ -1,11 +1,13 @@
-"""Several annotators and suggestions against a real Label Studio server (the server of
-test_labelstudio_live.py's session fixture): two Label Studio users, each with a token
-of their own, annotate the same task through the API; ``pull --passes`` brings both
-back as passes and prints their agreement; ``adjudicate`` takes one into the draft with
-the decision recorded. ``suggest`` sends the names the corpus knows in a new article as
-predictions."""
+"""Several annotators and suggestions against a real Label Studio server (the session's
+server, fixture ``label_studio`` in conftest.py): two Label Studio users, each with a
+token of their own, annotate the view tasks of the same document through the API;
+``pull --passes`` brings both back as passes (each annotator's views merged) and prints
+their agreement; ``adjudicate`` takes one into the draft with the decision recorded and
+the id register raised. ``suggest`` sends the names the corpus knows in a new article as
+predictions of its entities view task."""
 from __future__ import annotations
 
+import copy
 import http.cookiejar
 import json
 import secrets
@@ -14,10 +16,11 @@ import urllib.request
 
 import pytest
 
-from helpers import (annotation_path, apply_edits, change_set, load_json, load_set, ok, plan_edits, run_cli,
-                     snapshot)
+from helpers import (add_region, add_relation, annotation_path, change_set, delete_region, load_json, load_set,
+                     move, ok, plan_edits, relabel, run_cli, snapshot)
+from newscorpus.labelstudio.names import ENTITIES_VIEW, MENTION, MENTION_KIND, VIEWS
 from newscorpus.store.diff import diff_sets
-from test_labelstudio_live import _client, label_studio  # noqa: F401  (the session's server)
+from test_labelstudio_live import _client
 from test_labelstudio_team import new_article  # noqa: F401
 
 pytestmark = pytest.mark.live
@@ -41,11 +44,31 @@ def _sign_up(url: str) -> str:
         return json.loads(response.read())["token"]
 
 
+def _tasks(client, project_id: int, doc_id: str) -> dict:
+    """The document's view tasks in the project, by view."""
+    return {t.data["view"]: t for t in client.tasks.list(project=project_id, fields="all")
+            if t.data["document_id"] == doc_id}
+
+
 def _task(client, project_id: int, doc_id: str):
-    return next(t for t in client.tasks.list(project=project_id, fields="all") if t.data["document_id"] == doc_id)
+    return _tasks(client, project_id, doc_id)[ENTITIES_VIEW]
 
 
-def test_two_annotators_pull_as_passes_agreement_and_adjudication(label_studio, gold, monkeypatch):  # noqa: F811
+def _edited(results: dict[str, list[dict]], plan: dict) -> dict[str, list[dict]]:
+    """The planned edits made in the views they belong to (helpers.plan_edits): a label
+    changed, a boundary moved and a mention added in the entities view, a speaker added
+    in the quotes view, a trigger deleted in the events view."""
+    out = {v: copy.deepcopy(r) for v, r in results.items()}
+    relabel(out["entities"], *plan["relabel"])
+    move(out["entities"], *plan["move"])
+    rid, start, end, text = plan["add"]
+    add_region(out["entities"], rid, MENTION, "LOC", start, end, text, {MENTION_KIND: "name"})
+    add_relation(out["quotes"], *plan["speaker"], "speaker")
+    delete_region(out["events"], plan["delete"])
+    return out
+
+
+def test_two_annotators_pull_as_passes_agreement_and_adjudication(label_studio, gold, monkeypatch):
     from newscorpus.labelstudio.people import pseudonym
     from newscorpus.store.paths import Layout
 
@@ -61,14 +84,17 @@ def test_two_annotators_pull_as_passes_agreement_and_adjudication(label_studio, 
     ids = [c.users.whoami().id for c in (first, second)]
     assert ids[0] != ids[1]
     doc_id = sorted(p.stem for p in (gold / "annotations" / "draft").glob("*.json"))[0]
-    task = _task(first, project_id, doc_id)
-    prediction = first.predictions.list(task=task.id)[0]
+    tasks = _tasks(first, project_id, doc_id)
+    assert sorted(tasks) == sorted(VIEWS)
+    pushed = {v: [dict(r) for r in first.predictions.list(task=t.id)[0].result] for v, t in tasks.items()}
     draft_before = load_set(annotation_path(gold, "draft", doc_id))
-    plan = plan_edits(draft_before, task.data["text"], gold)
-    # the first annotator accepts the prediction, the second makes five edits
-    first.annotations.create(id=task.id, result=[dict(r) for r in prediction.result], was_cancelled=False)
-    second.annotations.create(id=task.id, result=apply_edits([dict(r) for r in prediction.result], plan),
-                              was_cancelled=False)
+    plan = plan_edits(draft_before, tasks[ENTITIES_VIEW].data["text"], gold)
+    # the first annotator accepts the entities and quotes views as pushed and leaves the
+    # events view; the second makes the five edits, each in its view
+    for view in ("entities", "quotes"):
+        first.annotations.create(id=tasks[view].id, result=pushed[view], was_cancelled=False)
+    for view, result in _edited(pushed, plan).items():
+        second.annotations.create(id=tasks[view].id, result=result, was_cancelled=False)
 
     pulled = ok(run_cli("labelstudio", "pull", "--passes", "--url", url, "--project-title", title,
                         root=gold, env=env))
@@ -77,11 +103,14 @@ def test_two_annotators_pull_as_passes_agreement_and_adjudication(label_studio, 
     assert all(p.is_file() for p in passes)
     assert f"agreement {min(names)} vs {max(names)} (1 document(s))" in pulled.stdout
     assert "span F1 exact" in pulled.stdout and token not in pulled.stdout + pulled.stderr
+    assert f"{doc_id}: {names[0]} did not annotate the events view" in pulled.stderr
     for path in passes:
         assert "@" not in path.read_text(encoding="utf-8")
     assert diff_sets({doc_id: draft_before}, {doc_id: load_set(annotation_path(gold, "draft", doc_id))}) == []
     assert diff_sets({doc_id: draft_before}, {doc_id: load_set(passes[0])}) == []
     assert change_set(diff_sets({doc_id: draft_before}, {doc_id: load_set(passes[1])})) == plan["expected"]
+    register = load_json(gold / "annotations" / "ids.json")["documents"][doc_id]
+    assert register["m"] >= int(plan["new_mention"][1:])  # the pass's new ids are reserved
 
     ok(run_cli("adjudicate", "--take", names[1], "--document", doc_id, "--note", "the second pass has the speaker",
                root=gold))
@@ -108,6 +137,10 @@ def test_suggestions_reach_label_studio_as_predictions(label_studio, root, new_a
     task = _task(client, project_id, doc_id)
     mine = [p for p in client.predictions.list(task=task.id) if p.model_version == f"newscorpus-names-{release}"]
     assert len(mine) == 1
+    assert [r["value"]["choices"] for r in mine[0].result if r["from_name"] == "view"] == [[ENTITIES_VIEW]]
+    for view, other in _tasks(client, project_id, doc_id).items():  # the other views get no suggestions
+        assert view == ENTITIES_VIEW or not [p for p in client.predictions.list(task=other.id)
+                                             if p.model_version.startswith("newscorpus-names-")]
     regions = [r for r in mine[0].result if r["from_name"] == "mention"]
     assert all(name in [r["value"]["text"] for r in regions] for name in must)
     for r in regions:

@@ -133,14 +133,17 @@ def cmd_suggest(args, layout) -> int:
     if args.output:
         found, count = write_suggestions(layout, args.version, args.document or None, args.spacy_model,
                                          Path(args.output))
-        sys.stderr.write(f"wrote {count} task(s) with suggestions ({found.model_version}, {found.names} known "
-                         f"names) to {args.output}\n")
+        sys.stderr.write(f"wrote {count} task(s) (each document's view tasks, the entities task with the "
+                         f"suggestions {found.model_version} from {found.names} known names) to {args.output}\n")
         return 0
     r = push_suggestions(layout, args.url, args.project_title, args.project_id, args.version,
                          args.document or None, args.spacy_model)
     _out(f"project {r.project_id} ({r.title!r}) at {r.url}: suggestions {r.model_version} from {r.names} "
          "known names")
-    _out(f"tasks: {len(r.created)} created, {len(r.updated)} given the suggestions, {len(r.unchanged)} unchanged")
+    _out(f"documents: {len(r.created)} created, {len(r.updated)} given the suggestions, {len(r.unchanged)} unchanged")
+    if r.skipped:
+        sys.stderr.write(f"no entities view task (project pushed before the views; push again): "
+                         f"{', '.join(r.skipped)}\n")
     return 0
 
 

@@ -56,12 +56,14 @@ provenance; a changed or new one gets the Label Studio annotator and time.
 Several annotations on one task: the most recently updated annotation that was not
 cancelled (skipped) wins; the others are reported and ignored. A task with no such
 annotation has nothing to import. With ``--passes`` (``passes``) every annotator's
-annotation is kept instead, as an annotation pass of its own under
-``annotations/passes/<pseudonym>/``, for ``newscorpus agreement`` and ``newscorpus
-adjudicate``; the draft is left alone.
+annotations of a document's view tasks are kept instead, merged, as an annotation pass
+of its own under ``annotations/passes/<pseudonym>/`` (new ids reserved in the id
+register), for ``newscorpus agreement`` and ``newscorpus adjudicate``; the draft is
+left alone.
 
 ``suggest`` pre-annotates documents without annotations with the names the corpus knows,
-as predictions (``model_version`` ``newscorpus-names-<release>``).
+as predictions of their entities view task (``model_version``
+``newscorpus-names-<release>``).
 
 Named checks of the import: the rows of ``newscorpus.rules.checks`` with scope
 ``labelstudio`` (docs/checks.md), and every annotation-file check of the validator,

@@ -1,19 +1,32 @@
-"""Every annotator's annotation of a task kept as an annotation pass of its own
+"""Every annotator's annotations of a document kept as an annotation pass of its own
 (``labelstudio pull --passes`` / ``import --passes``): ``annotations/passes/<pseudonym>/
 <document>.json``, one folder per Label Studio user, named by the user's pseudonym
 (``people.py``), never by an e-mail address or user name. The draft is not touched:
 ``newscorpus agreement`` measures the passes and ``newscorpus adjudicate`` takes one of
 them into the draft.
 
-Each annotation is read exactly as the single-annotation import reads one
-(``reader.read_task``: the same checks, re-anchoring and id rules; ids new in a pass
-never reuse an id of the document, and pulling again keeps the ids the pass has), and
-validated as an annotation file before anything is written. What the annotator
-changed or added carries the provenance ``annotator-<hex>`` and the tool ``Label Studio
-(project P, task T, annotation A; pass annotator-<hex>)``; what the annotator left as it
-was pushed keeps its provenance. When one user has several annotations of a task, the
-most recently updated one that was not cancelled is the pass (the others are noted).
-The tasks are read one at a time and written in one transaction."""
+A document has one task per view (``names.VIEWS``). Each annotation is read exactly as
+the single-annotation import reads one (``reader.read_task`` with the task's view: the
+same checks, view scope, re-anchoring and id rules), and one annotator's sets of a
+document's view tasks are merged as the import merges them (``reader.merge_views``): a
+view the annotator did not annotate keeps what was pushed for it (a note says so); an
+annotator with no annotation of any view task of a document has no pass of it.
+
+Ids: what was left as pushed keeps its id; the ids new in any pass of a document are
+drawn from one pool (the draft's, the releases' and the id register's ids), so two
+passes never give one id to different annotations, and pulling again keeps the ids a
+pass has (same span). The id register is raised to cover the passes' ids in the same
+transaction: those numbers are reserved, so an import into the draft meanwhile never
+hands one of them out, and whichever pass ``adjudicate`` takes later collides with
+nothing.
+
+Each pass is validated as an annotation file before anything is written. What the
+annotator changed or added carries the provenance ``annotator-<hex>`` and the tool
+``Label Studio (project P, task T, annotation A; pass annotator-<hex>)``; what the
+annotator left as it was pushed keeps its provenance. When one user has several
+annotations of a task, the most recently updated one that was not cancelled is theirs
+(the others are noted). The tasks are read one at a time (a document's view tasks
+together) and written in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -22,11 +35,12 @@ from typing import Any, Iterable, Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus import corpus
-from newscorpus.labelstudio.importer import (_anchored_notes, _document_index, _enrich, _Import, _known_ids,
-                                             _provenance, _task_document, _task_source, choose_annotation,
-                                             iter_export)
+from newscorpus.labelstudio.importer import (_anchored_notes, _document_index, _enrich, _Import, _provenance,
+                                             _same_source, _task_doc, _task_document, _task_source,
+                                             _write_register, choose_annotation, iter_export)
+from newscorpus.labelstudio.names import ENTITIES_VIEW, VIEW_LAYERS, VIEWS
 from newscorpus.labelstudio.people import annotator
-from newscorpus.labelstudio.reader import TaskReader, read_task
+from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.model import AnnotationSet, Document
 from newscorpus.rules.inventory import load_inventory
 from newscorpus.store.jsonio import read_json, require_file
@@ -65,24 +79,31 @@ def measure(layout: Layout, result: PassesResult) -> PassesResult:
 
 
 def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False) -> PassesResult:
-    """Every annotator's annotation of every task, read, validated and staged as a pass,
-    one task at a time; written (in one transaction) only when no task had a problem."""
+    """Every annotator's annotations of every document's view tasks, read, merged into
+    one pass per annotator and document, validated and staged, one document at a time;
+    written (in one transaction, with the id register raised to cover the passes' ids)
+    only when no task had a problem."""
     if not isinstance(tasks, (list, Iterator)):
         raise CorpusError(Problem(shown, "", "ls-format",
                                   "not a Label Studio JSON export: expected a list of tasks, found "
                                   f"{type(tasks).__name__}"))
+    from newscorpus.store.idregister import read_register
+
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, inventory, _document_index(layout))
+    run = _Import(layout, shown, inventory, _document_index(layout), register=read_register(layout))
     txn = None if dry_run else Transaction(layout)
     got: dict[str, list[str]] = {}
+    pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]] = {}
     try:
         for i, task in enumerate(tasks):
-            for name, ann, reader in _task_passes(run, i, task):
-                _stage_pass(run, txn, name, ann, reader, got)
-                run.versions.setdefault(name, reader.source.version)
+            if _task_doc(task) != run.current:
+                _finish_document(run, txn, pending, got)
+            _task_passes(run, i, task, pending)
+        _finish_document(run, txn, pending, got)
         run.fail_if_problems()
         if txn is not None and got:
             _stage_index(run, txn, sorted(got))
+            _write_register(run, txn)
     except BaseException:
         if txn is not None:
             txn.abort()
@@ -94,31 +115,68 @@ def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: boo
                         sorted(run.written))
 
 
-def _task_passes(run: _Import, i: int, task: Any) -> list[tuple[str, AnnotationSet, TaskReader]]:
-    """One task: (pseudonym, annotation set, its reader) per annotator with a
-    non-cancelled annotation."""
+def _task_passes(run: _Import, i: int, task: Any,
+                 pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]]) -> None:
+    """One view task: each annotator's non-cancelled annotation of it read (against the
+    view) and kept in ``pending`` (pseudonym -> view -> (set, reader)) until the
+    document's view tasks are merged. The ids new in any pass of the document are drawn
+    from one set (``run.taken``: the draft's, the releases' and the id register's, which
+    earlier pulls of passes raised), so no two passes give one id to different
+    annotations, and the draft never gives one of them to anything else."""
     found = _task_document(run, i, task)
     if found is None:
-        return []
-    tptr, tid, where, doc, block = found
+        return
+    tptr, tid, where, doc, block, view = found
     source, annotations = _task_source(run, tptr, where, task, block)
-    if source is None:
-        return []
-    out = []
+    if source is None or not _same_source(run, tptr, where, doc, source):
+        return
     for name, aindex in _by_annotator(run, where, annotations):
         chosen = annotations[aindex]
         prov = _provenance(run.layout, task, tid, chosen)  # tool: "Label Studio (..., annotation A)"
         prov = replace(prov, tool=prov.tool[:-1] + f"; pass {name})")
         reader = TaskReader(run.layout, run.inventory, run.shown, tptr, f"{where}, pass {name}", doc, source,
-                            chosen, f"{tptr}/annotations/{aindex}", prov)
-        prior = _pass_now(run.layout, name, doc)
-        taken = _known_ids(run.layout, doc.id, source) | (set(prior.by_id()) if prior is not None else set())
-        new = read_task(reader, taken, prior)
+                            chosen, f"{tptr}/annotations/{aindex}", prov, view)
+        new = read_task(reader, run.taken, _pass_now(run.layout, name, doc))
         run.problems += reader.problems
         run.notes += reader.notes + _anchored_notes(reader.where, reader.anchored)
         if new is not None:
-            out.append((name, new, reader))
-    return out
+            pending.setdefault(name, {})[view] = (new, reader)
+
+
+def _finish_document(run: _Import, txn: Transaction | None,
+                     pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]],
+                     got: dict[str, list[str]]) -> None:
+    """The current document's passes: each annotator's view sets merged
+    (``reader.merge_views``; a view the annotator did not annotate keeps what was pushed
+    for it, and a note says so), validated and staged; the register raised to cover
+    the ids of every pass staged."""
+    from newscorpus.store.idregister import updated
+
+    doc_id = run.current
+    views_seen = {v for v in VIEWS if (doc_id, v) in run.seen}
+    source = run.sources.get(doc_id) if doc_id is not None else None
+    run.current = None
+    if doc_id is not None:
+        run.finished.add(doc_id)
+    for name, views in sorted(pending.items()):
+        if source is None:
+            break
+        reader = (views.get(ENTITIES_VIEW) or next(iter(views.values())))[1]
+        for _, other in views.values():
+            if other is not reader:
+                reader.region_of.update(other.region_of)
+        where = f"{doc_id}, pass {name}"
+        merged, notes = merge_views(source, {v: ann for v, (ann, _) in views.items()}, reader.provenance, where)
+        run.notes += notes
+        for view in sorted(views_seen - set(views), key=VIEWS.index):
+            run.notes.append(f"{doc_id}: {name} did not annotate the {view} view; the pass keeps its "
+                             f"{' and '.join(VIEW_LAYERS[view])} as pushed ({source.version})")
+        run.versions.setdefault(name, reader.source.version)
+        if _stage_pass(run, txn, name, merged, reader, got):
+            run.register = updated(run.register, doc_id, merged.by_id())
+    pending.clear()
+    run.sources.clear()
+    run.priors.clear()
 
 
 def _by_annotator(run: _Import, where: str, annotations: list) -> list[tuple[str, int]]:
@@ -139,7 +197,7 @@ def _by_annotator(run: _Import, where: str, annotations: list) -> list[tuple[str
                              + ", ".join(f"annotation {a.get('id')}" for a in ignored))
         out.append((name, next(k for k in indexes if annotations[k] is chosen)))
     if not out:
-        run.notes.append(f"{where}: no annotation to import; no pass")
+        run.notes.append(f"{where}: no annotation; no pass takes anything from this task")
     return out
 
 
@@ -156,8 +214,9 @@ def _pass_now(layout: Layout, name: str, doc: Document) -> AnnotationSet | None:
 
 
 def _stage_pass(run: _Import, txn: Transaction | None, name: str, ann: AnnotationSet, reader: TaskReader,
-                got: dict[str, list[str]]) -> None:
-    """Validate one pass as an annotation file; stage it when nothing is wrong so far."""
+                got: dict[str, list[str]]) -> bool:
+    """Validate one pass as an annotation file; stage it when nothing is wrong so far
+    (True when staged)."""
     from newscorpus.rules.validation import check_annotation
 
     path = pass_file(run.layout, name, ann.document_id)
@@ -165,11 +224,12 @@ def _stage_pass(run: _Import, txn: Transaction | None, name: str, ann: Annotatio
     found = check_annotation(data, run.layout.rel(path), run.inventory, run.docs_raw, "draft", ann.document_id)
     run.problems += [_enrich(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
     if run.problems:
-        return
+        return False
     got.setdefault(name, []).append(ann.document_id)
     if txn is not None:
         txn.write_json(path, data)
         run.written.append(path)
+    return True
 
 
 def import_passes_file(layout: Layout, path: Path, dry_run: bool = False) -> PassesResult:

@@ -13,7 +13,17 @@ given), matching the exact token sequence: a name inside a longer word ("Japan" 
 earliest: ``spacy.util.filter_spans``). Optionally the entities of a spaCy pipeline the
 user has installed (``--spacy-model NAME``, or the path of a saved pipeline) are added,
 labels mapped onto the inventory's entity types. Every match becomes a mention of kind
-``name``; mentions with the same text are one entity (linked by ``coref`` relations).
+``name``; mentions with the same text are one entity.
+
+The suggestions go to a document's **entities view task** (names are mentions, which
+are annotated there): the prediction holds the hidden ``view`` choice (``entities``,
+which the interface needs to show the view's labels), each mention's label and kind,
+and, for a text found more than once, the same ``new entity N`` in the Entity
+drop-down (the task's entities of its own are none: the document has no annotations),
+so accepting it gives one entity per text on ``pull``; the first
+``names.NEW_ENTITY_CHOICES`` such texts get one, the others are left to the annotator.
+A document without tasks gets the three view tasks ``push`` makes (its events and
+quotes tasks without suggestions), so ``push`` and ``pull`` treat them as their own.
 
 The prediction's ``model_version`` names the source: ``newscorpus-names-<release>``,
 with ``+spacy-<pipeline name>-<pipeline version>`` when a pipeline was used. Offsets are
@@ -26,8 +36,9 @@ from typing import Any, Iterator
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.labelstudio.names import TOOL
-from newscorpus.labelstudio.tasks import build_task, prediction_result
+from newscorpus.labelstudio.names import (ENTITIES_VIEW, ENTITY, MENTION, MENTION_KIND, NEW_ENTITY,
+                                          NEW_ENTITY_CHOICES, OBJECT, TOOL, VIEW, VIEWS)
+from newscorpus.labelstudio.tasks import build_task
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Mention, Provenance
 from newscorpus.store.jsonio import read_json
 from newscorpus.store.paths import Layout
@@ -140,15 +151,45 @@ def suggest_tasks(layout: Layout, version: str | None = "latest", documents: lis
                        _tasks(layout, pairs, wanted, matcher, resolved, model_version, inventory))
 
 
+def suggestion_result(found: AnnotationSet) -> list[dict]:
+    """The suggestions as the result of an entities view task: the view choice, each
+    mention's label and kind, and a ``new entity N`` choice shared by the mentions of
+    an entity with several mentions (the first NEW_ENTITY_CHOICES such entities)."""
+    counts = Counter(m.entity for m in found.mentions)
+    shared = [e.id for e in found.entities if counts[e.id] > 1][:NEW_ENTITY_CHOICES]
+    choice = {eid: f"{NEW_ENTITY}{n}" for n, eid in enumerate(shared, 1)}
+    out = [{"id": VIEW, "from_name": VIEW, "to_name": OBJECT, "type": "choices",
+            "value": {"choices": [ENTITIES_VIEW]}}]
+    for m in found.mentions:
+        value = {"start": m.start, "end": m.end, "text": m.text}
+        out.append({"id": m.id, "from_name": MENTION, "to_name": OBJECT, "type": "labels",
+                    "value": {**value, "labels": [m.type]}})
+        out.append({"id": m.id, "from_name": MENTION_KIND, "to_name": OBJECT, "type": "choices",
+                    "value": {**value, "choices": [m.kind]}})
+        if m.entity in choice:
+            out.append({"id": m.id, "from_name": ENTITY, "to_name": OBJECT, "type": "choices",
+                        "value": {**value, "choices": [choice[m.entity]]}})
+    return out
+
+
 def _tasks(layout: Layout, pairs, wanted: set[str] | None, matcher: NameMatcher, version: str,
            model_version: str, inventory) -> Iterator[dict]:
+    """The view tasks of each document to suggest for, as ``push`` builds them, the
+    entities task with the suggestions as a second prediction."""
     for doc, ann in pairs:
         if (wanted is not None and doc.id not in wanted) or _annotated(ann) or _annotated_draft(layout, doc.id):
             continue
-        task = build_task(doc, AnnotationSet(doc.id, doc.text_sha256, version), version, inventory)
         found = suggestion_set(doc, matcher.find(doc.text), model_version)
-        task["predictions"] = [{"model_version": model_version, "result": prediction_result(found)}]
-        yield task
+        for view in VIEWS:
+            task = build_task(doc, AnnotationSet(doc.id, doc.text_sha256, version), version, inventory, view)
+            if view == ENTITIES_VIEW:
+                task["predictions"].append({"model_version": model_version, "result": suggestion_result(found)})
+            yield task
+
+
+def names_prediction(task: dict, model_version: str) -> dict | None:
+    """The suggestions of a task built by ``suggest_tasks`` (its entities task), if any."""
+    return next((p for p in task["predictions"] if p["model_version"] == model_version), None)
 
 
 def _annotated(ann: AnnotationSet | None) -> bool:

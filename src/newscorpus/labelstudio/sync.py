@@ -15,7 +15,7 @@ from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.labelstudio.config import instructions_html, labeling_config, normal_xml
 from newscorpus.labelstudio.importer import import_tasks, iter_export
-from newscorpus.labelstudio.names import DEFAULT_PROJECT_TITLE, MODEL_VERSION, TOKEN_ENV
+from newscorpus.labelstudio.names import ALL, DEFAULT_PROJECT_TITLE, ENTITIES_VIEW, MODEL_VERSION, TOKEN_ENV
 from newscorpus.labelstudio.passes import import_passes, measure
 from newscorpus.labelstudio.tasks import Export, export_tasks
 from newscorpus.rules.inventory import load_inventory
@@ -332,9 +332,10 @@ class SuggestResult:
     version: str
     model_version: str
     names: int
-    created: list[str]  # documents whose task was created with the suggestions
-    updated: list[str]  # documents whose existing task got the suggestions
-    unchanged: list[str]  # documents whose task has these suggestions already
+    created: list[str]  # documents whose view tasks were created, the entities task with the suggestions
+    updated: list[str]  # documents whose existing entities task got the suggestions
+    unchanged: list[str]  # documents whose entities task has these suggestions already
+    skipped: list[str]  # documents with tasks but no entities view task (pushed before the views)
 
 
 @corpus.locked("labelstudio suggest")
@@ -342,38 +343,42 @@ def push_suggestions(layout: Layout, url: str, title: str = DEFAULT_PROJECT_TITL
                      version: str | None = "latest", documents: list[str] | None = None,
                      spacy_model: str | None = None) -> SuggestResult:
     """The suggestions for the documents without annotations (``suggest.suggest_tasks``)
-    sent to the project as predictions: a new task for a document that has none, else a
-    prediction added to its task (replacing an older one of the same model_version)."""
-    from newscorpus.labelstudio.suggest import suggest_tasks
+    sent to the project as predictions: the view tasks ``push`` makes for a document
+    that has none, else a prediction added to its entities view task (replacing an
+    older one of the same model_version)."""
+    from newscorpus.labelstudio.suggest import names_prediction, suggest_tasks
 
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
     found = suggest_tasks(layout, version, documents, spacy_model)
     api = _Api(url)
-    project, _, _, existing = _push_project(api, layout, title, project_id, labeling_config(inventory),
+    project, _, _, existing = _push_project(api, layout, title, project_id,
+                                            (labeling_config(inventory), instructions_html(inventory)),
                                             found.version)
-    by_doc = {}
+    by_view: dict[str, dict[str, Any]] = {}  # document -> view -> its task
     for task in existing:
         block = (task.data or {}).get("newscorpus") if isinstance(task.data, dict) else None
         if isinstance(block, dict) and block.get("document_id"):
-            by_doc.setdefault(block["document_id"], task)
-    created, updated, unchanged, batch = [], [], [], []
+            by_view.setdefault(block["document_id"], {}).setdefault(block.get("view") or ALL, task)
+    out = SuggestResult(project.id, project.title, api.url, found.version, found.model_version, found.names,
+                        [], [], [], [])
+    batch: list[dict] = []
     for task in found.tasks:
-        doc_id = task["data"]["document_id"]
-        if doc_id not in by_doc:
+        doc_id, names = task["data"]["document_id"], names_prediction(task, found.model_version)
+        if doc_id not in by_view:
             batch.append(task)
-            created.append(doc_id)
+            out.created += [doc_id] if names is not None else []
             if len(batch) >= IMPORT_BATCH:
                 api("importing the tasks", api.client.projects.import_tasks, id=project.id, request=batch)
                 batch = []
-        elif _add_prediction(api, by_doc[doc_id].id, task["predictions"][0]):
-            updated.append(doc_id)
-        else:
-            unchanged.append(doc_id)
+        elif names is not None and ENTITIES_VIEW not in by_view[doc_id]:
+            out.skipped.append(doc_id)
+        elif names is not None:
+            changed = _add_prediction(api, by_view[doc_id][ENTITIES_VIEW].id, names)
+            (out.updated if changed else out.unchanged).append(doc_id)
     if batch:
         api("importing the tasks", api.client.projects.import_tasks, id=project.id, request=batch)
     _record_project(layout, api.url, project.title, project.id, found.version)
-    return SuggestResult(project.id, project.title, api.url, found.version, found.model_version, found.names,
-                         created, updated, unchanged)
+    return out
 
 
 def _add_prediction(api: _Api, task_id: int, prediction: dict) -> bool:

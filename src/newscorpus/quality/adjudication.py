@@ -13,7 +13,8 @@ decision is appended to ``annotations/adjudication/<document>.json``::
 (``pass_sha256``: the pass file taken; ``draft_sha256``: the draft file written.) A draft
 file is only replaced when it has no changes of its own: when it has the content of the
 latest release, or is the file the last decision wrote; ``--force`` replaces it anyway.
-The draft files and the records of all documents are written in one transaction.
+The draft files, the records of all documents and the id register (``annotations/
+ids.json``, raised to cover every id of the passes taken) are written in one transaction.
 ``newscorpus validate`` checks the records (``adjudication-record``)."""
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class Decision:
     passes: list[str]
     changes: list[dict]
     record: Path
+    ids: list[str]  # every id of the pass taken (the id register is raised to cover them)
 
 
 def _sha256(text: str) -> str:
@@ -85,9 +87,15 @@ def adjudicate(layout: Layout, take: str, documents: list[str] | None = None,
                options: Options = Options()) -> list[Decision]:
     """Take the pass ``take`` of each document (default: every document it has) into the
     draft and record the decision; nothing is written if any document has a problem
-    (all of them are reported)."""
+    (all of them are reported). The id register (``annotations/ids.json``) is raised in
+    the same transaction to cover every id the draft now has, so no import ever hands
+    one of them out again (``labelstudio pull --passes`` raised it for the ids it gave
+    the passes already)."""
+    from newscorpus.store.idregister import read_register, register_data, register_path, updated
+
     decided = _now(options.date)
     with corpus.session(layout, "adjudicate"):
+        register = read_register(layout)  # id-register if it cannot be trusted
         folder = _taken_folder(layout, take)
         doc_ids = sorted(set(documents)) if documents else sorted(p.stem for p in _versions.annotation_files(folder))
         _validate_pass(layout, folder, doc_ids)
@@ -97,11 +105,13 @@ def adjudicate(layout: Layout, take: str, documents: list[str] | None = None,
             for doc_id in doc_ids:
                 try:
                     out.append(_decide(layout, txn, take, doc_id, decided, options))
+                    register = updated(register, doc_id, out[-1].ids)
                 except CorpusError as exc:
                     problems += exc.problems
             if problems:
                 raise CorpusError(problems)
             if txn is not None:
+                txn.write_json(register_path(layout), register_data(register))
                 txn.commit()
         except BaseException:
             if txn is not None:
@@ -163,7 +173,7 @@ def _decide(layout: Layout, txn: Transaction | None, take: str, doc_id: str, dec
         txn.write_text(draft_path, new_text)
         txn.write_json(path, record)
     changes = diff_sets({doc_id: current} if current is not None else {}, {doc_id: taken})
-    return Decision(doc_id, take, record["decisions"][-1]["passes"], changes, path)
+    return Decision(doc_id, take, record["decisions"][-1]["passes"], changes, path, list(taken.by_id()))
 
 
 def _check_draft(layout: Layout, draft_path: Path, current: AnnotationSet, record: dict) -> None:

@@ -4,7 +4,10 @@ annotation gets a number above both the register and every id in the draft and t
 releases, so an id is never given twice, even after its first holder was merged away
 or deleted in the draft before any release. The file is committed with the
 annotations; ``labelstudio import``/``pull`` update it in the same transaction as the
-draft files; ``newscorpus validate`` checks it (``id-register``).
+draft files, ``pull --passes``/``import --passes`` in the same transaction as the pass
+files (the ids new in passes are reserved, whichever pass is adjudicated later), and
+``newscorpus adjudicate`` in the same transaction as the draft files it writes;
+``newscorpus validate`` checks it (``id-register``).
 
 Format::
 
@@ -85,10 +88,13 @@ def mark_ids(marks: dict[str, int]) -> set[str]:
 
 
 def updated(documents: dict, doc_id: str, ids: Iterable[str]) -> dict:
-    """The register's documents with ``doc_id``'s marks raised to cover ``ids``."""
+    """The register's documents with ``doc_id``'s marks raised to cover ``ids`` (a
+    document with no marks and no ids gets no entry: an entry is never empty)."""
     marks = dict(documents.get(doc_id) or {})
     for prefix, n in marks_of(ids).items():
         marks[prefix] = max(marks.get(prefix, 0), n)
+    if not marks:
+        return dict(documents)
     out = dict(documents)
     out[doc_id] = dict(sorted(marks.items()))
     return out

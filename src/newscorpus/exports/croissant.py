@@ -200,14 +200,14 @@ def _gold_agreement_text(layout: Layout) -> str:
     """Each pass made from a later release's guidelines, against that release's gold."""
     from newscorpus.quality.agreement import agreement
     from newscorpus.store.passes import read_pass_index
-    from newscorpus.store.versions import load_folder, read_index, version_dir
+    from newscorpus.store.versions import load_folder, load_sets_of, read_index
 
     released = {r.version for r in read_index(layout)}
     out = []
     for name, info in sorted(read_pass_index(layout).items()):
         if info.guidelines in released and name not in PASSES:
-            r = agreement(load_folder(layout.annotations / "passes" / name),
-                          load_folder(version_dir(layout, info.guidelines)))
+            made = load_folder(layout.annotations / "passes" / name)
+            r = agreement(made, load_sets_of(layout, info.guidelines, made))
             out.append(f" Pass {name} ({info.annotator}, blind, from the {info.guidelines} guidelines) against "
                        f"the {info.guidelines} gold: mention span F1 (exact) {r['mentions']['exact']['f1']:.3f}, "
                        f"trigger F1 (exact) {r['events']['exact']['f1']:.3f}, argument F1 "

@@ -109,14 +109,14 @@ def _gold_agreement(layout: Layout) -> list[dict]:
     was made from (passes made from the draft's guidelines have no gold yet)."""
     from newscorpus.quality.agreement import agreement
     from newscorpus.store.passes import read_pass_index
-    from newscorpus.store.versions import load_folder, read_index, version_dir
+    from newscorpus.store.versions import load_folder, load_sets_of, read_index
 
     released = {r.version for r in read_index(layout)}
     rows = []
     for name, info in sorted(read_pass_index(layout).items()):
         if info.guidelines in released:
-            result = agreement(load_folder(layout.annotations / "passes" / name),
-                               load_folder(version_dir(layout, info.guidelines)))
+            made = load_folder(layout.annotations / "passes" / name)
+            result = agreement(made, load_sets_of(layout, info.guidelines, made))
             rows.append({"name": name, "gold": info.guidelines, "annotator": info.annotator,
                          "result": result})
     return rows

@@ -136,6 +136,18 @@ def iter_sets(layout: Layout, version: str) -> Iterator[AnnotationSet]:
         yield AnnotationSet.from_dict(read_json(path, layout.rel(path)))
 
 
+def load_sets_of(layout: Layout, version: str, ids: Iterable[str]) -> dict[str, AnnotationSet]:
+    """The annotation sets of some documents in a version (those it has), by id: for
+    comparing a pass with its gold without reading the whole version."""
+    folder = version_dir(layout, version)
+    out = {}
+    for doc_id in sorted(set(ids)):
+        path = folder / f"{doc_id}.json"
+        if path.is_file():
+            out[doc_id] = AnnotationSet.from_dict(read_json(path, layout.rel(path)))
+    return out
+
+
 def iter_raw(layout: Layout, version: str) -> Iterator[dict]:
     """``iter_sets`` as the files' JSON (no model objects: for counting). Validate first."""
     folder = version_dir(layout, version)

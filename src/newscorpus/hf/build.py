@@ -28,7 +28,7 @@ from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
 from newscorpus.hf.shards import SplitWriter
 from newscorpus.hf.views import (coreference_row, event_extraction_rows, mentions_nested_rows,
                                  quote_attribution_rows)
-from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
+from newscorpus.hf.rows import (NerReport, Shared, document_row, entities_row, events_row, ner_rows,
                                 quotes_row)
 from newscorpus.model import AnnotationSet, Document
 from newscorpus.quality.stats import StatsAccumulator
@@ -64,17 +64,18 @@ class BuildResult:
 
 def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, version: str,
                   report: NerReport) -> dict[str, list[dict]]:
-    """The rows of every config for one document."""
+    """The rows of every config for one document; what they share is made once."""
+    sh = Shared(doc, ann)
     return {"documents": [document_row(doc, version)],
-            "entities": [entities_row(doc, ann, inventory)],
-            "events": [events_row(doc, ann, inventory)],
-            "quotes": [quotes_row(doc, ann, inventory)],
-            "ner": ner_rows(doc, ann, inventory, report),
-            "event_extraction": event_extraction_rows(doc, ann, inventory),
-            "quote_attribution": quote_attribution_rows(doc, ann, inventory),
-            "coreference": [coreference_row(doc, ann, inventory)],
-            "mentions_nested": mentions_nested_rows(doc, ann, inventory),
-            "bigbio_kb": [bigbio_kb_row(doc, ann)]}
+            "entities": [entities_row(doc, ann, inventory, sh)],
+            "events": [events_row(doc, ann, inventory, sh)],
+            "quotes": [quotes_row(doc, ann, inventory, sh)],
+            "ner": ner_rows(doc, ann, inventory, report, sh),
+            "event_extraction": event_extraction_rows(doc, ann, inventory, sh),
+            "quote_attribution": quote_attribution_rows(doc, ann, inventory, sh),
+            "coreference": [coreference_row(doc, ann, inventory, sh)],
+            "mentions_nested": mentions_nested_rows(doc, ann, inventory, sh),
+            "bigbio_kb": [bigbio_kb_row(doc, ann, sh)]}
 
 
 @dataclass

@@ -1,0 +1,197 @@
+"""The tokenization every token-level config shares (``ner`` and the training views):
+spaCy's rule-based English tokenizer (no model) on each stored sentence, made
+grapheme-cluster safe and cut at every annotated span's boundary. A document is
+tokenized once (``DocumentTokens``) and every config reads that one result."""
+from __future__ import annotations
+
+import bisect
+from functools import cached_property, lru_cache
+from typing import Iterable
+
+from newscorpus.model import AnnotationSet, Document
+
+Spans = list[tuple[int, int]]
+
+# The Grapheme_Cluster_Break values (UAX #29) that can hold two code points in one
+# user-perceived character: each rule that does not break between two code points (GB3
+# CR x LF, GB6-8 Hangul, GB9 Extend/ZWJ, GB9a SpacingMark, GB9b Prepend, GB9c Indic linkers,
+# which are Extend, GB11 ZWJ x pictograph, GB12-13 regional indicators) has one of them on
+# one side. A text with none of them (and no CRLF) is one cluster per code point.
+JOINING = ("Extend", "ZWJ", "SpacingMark", "Prepend", "Regional_Indicator", "L", "V", "T", "LV", "LVT")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1)
+def _joining():
+    import regex
+
+    return regex.compile(r"\r\n|[" + "".join(rf"\p{{Grapheme_Cluster_Break={k}}}" for k in JOINING) + "]")
+
+
+def has_clusters(text: str) -> bool:
+    """Whether a user-perceived character of ``text`` may span more than one code point
+    (if not, every offset is a grapheme boundary)."""
+    return _joining().search(text) is not None
+
+
+def grapheme_boundaries(text: str) -> set[int]:
+    """The offsets at which a user-perceived character (an extended grapheme cluster,
+    ``\\X`` of the ``regex`` module) starts or ends."""
+    import regex
+
+    return {0, len(text)} | {m.end() for m in regex.finditer(r"\X", text)}
+
+
+def spacy_spans(text: str) -> Spans:
+    """spaCy's tokens of ``text`` (whitespace tokens included) as character spans, read
+    from the ``Doc``'s arrays rather than from ``Token`` objects."""
+    from spacy.attrs import IDX, LENGTH
+
+    return [(a, a + n) for a, n in _tokenizer()(text).to_array([IDX, LENGTH]).tolist()]
+
+
+def _cluster_safe(tokens: Spans, bounds: set[int]) -> Spans:
+    """Tokens widened to the clusters they touch; tokens that then overlap are merged."""
+    edges = sorted(bounds)
+    merged: list[list[int]] = []
+    for a, b in tokens:
+        if a not in bounds:
+            a = edges[bisect.bisect_right(edges, a) - 1]
+        if b not in bounds:
+            b = edges[bisect.bisect_left(edges, b)]
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def tokenize(text: str, cuts: Iterable[int] = (), clusters: bool | None = None) -> Spans:
+    """Token character spans by spaCy's rule-based English tokenizer (no model), made
+    grapheme-cluster safe: tokens that split a user-perceived character (an emoji flag,
+    a ZWJ sequence, a base and its combining marks, CRLF) are merged. A token is then
+    split at each offset of ``cuts`` (mention boundaries, relative to ``text``) that
+    falls inside it on a grapheme boundary. ``clusters``: whether ``text`` may hold a
+    cluster of several code points (None: look; False skips the cluster segmentation)."""
+    tokens = spacy_spans(text)
+    if clusters is None:
+        clusters = has_clusters(text)
+    if clusters:
+        bounds = grapheme_boundaries(text)
+        tokens = _cluster_safe(tokens, bounds)
+        inner = sorted(c for c in set(cuts) if c in bounds)
+    else:
+        inner = sorted(set(cuts))
+    return _cut([(a, b) for a, b in tokens if text[a:b].strip()], inner)
+
+
+def _cut(spans: Spans, cuts: list[int]) -> Spans:
+    """Each span split at the (sorted, distinct) ``cuts`` strictly inside it."""
+    out: Spans = []
+    for a, b in spans:
+        i = bisect.bisect_right(cuts, a)
+        if i == len(cuts) or cuts[i] >= b:
+            out.append((a, b))
+            continue
+        start = a
+        while i < len(cuts) and cuts[i] < b:
+            out.append((start, cuts[i]))
+            start, i = cuts[i], i + 1
+        out.append((start, b))
+    return out
+
+
+def span_boundaries(ann: AnnotationSet) -> set[int]:
+    """Every start and end of an annotated span: mentions, triggers, quote contents, cues."""
+    spans = [(m.start, m.end) for m in ann.mentions] + [(v.trigger.start, v.trigger.end) for v in ann.events]
+    for q in ann.quotes:
+        spans += [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue else [])
+    return {x for span in spans for x in span}
+
+
+class TokenIndex:
+    """``token_span`` on one list of spans by lookup: the first token that starts at,
+    and the first that ends at, an offset."""
+
+    def __init__(self, spans: Spans):
+        self.starts: dict[int, int] = {}
+        self.ends: dict[int, int] = {}
+        for i, (a, b) in enumerate(spans):
+            self.starts.setdefault(a, i)
+            self.ends.setdefault(b, i)
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The token span ``[first, last + 1)`` covering exactly ``[start, end)``, or None
+        when the characters do not fall on token boundaries."""
+        first, last = self.starts.get(start), self.ends.get(end)
+        if first is None or last is None or last < first:
+            return None
+        return first, last + 1
+
+
+class DocumentTokens:
+    """One document's tokens, made once: ``sentences[i]`` the spans (document offsets)
+    of sentence i, cut at every annotated span's boundary that falls inside a token;
+    the row fields (token strings, starts, ends) of each sentence and of the document."""
+
+    def __init__(self, doc: Document, ann: AnnotationSet):
+        self.text = doc.text
+        cuts = sorted(span_boundaries(ann))
+        clusters = has_clusters(doc.text)  # False: no sentence has a cluster either
+        self.sentences: list[Spans] = []
+        for s, e in doc.sentences:
+            inner = [c - s for c in cuts[bisect.bisect_right(cuts, s):bisect.bisect_left(cuts, e)]]
+            sent = doc.text[s:e]
+            spans = tokenize(sent, inner, clusters and has_clusters(sent))
+            self.sentences.append([(s + a, s + b) for a, b in spans])
+        self._fields: dict[int, dict] = {}
+        self._indexes: dict[int, TokenIndex] = {}
+
+    def fields(self, index: int) -> dict:
+        """``tokens``, ``token_starts``, ``token_ends`` of sentence ``index`` (shared lists)."""
+        if index not in self._fields:
+            self._fields[index] = token_fields(self.text, self.sentences[index])
+        return self._fields[index]
+
+    def index(self, index: int) -> TokenIndex:
+        """The ``TokenIndex`` of sentence ``index``."""
+        if index not in self._indexes:
+            self._indexes[index] = TokenIndex(self.sentences[index])
+        return self._indexes[index]
+
+    @cached_property
+    def flat(self) -> Spans:
+        return [t for sent in self.sentences for t in sent]
+
+    @cached_property
+    def flat_fields(self) -> dict:
+        return token_fields(self.text, self.flat)
+
+    @cached_property
+    def flat_index(self) -> TokenIndex:
+        return TokenIndex(self.flat)
+
+    @cached_property
+    def ordered(self) -> bool:
+        """Whether the tokens follow one another without overlapping (stored sentences
+        are in order, so they do): then a character range's tokens are one slice."""
+        flat = self.flat
+        return all(flat[i][1] <= flat[i + 1][0] for i in range(len(flat) - 1))
+
+    def within(self, start: int, end: int) -> Spans:
+        """The tokens inside ``[start, end)``, in order."""
+        if not self.ordered:
+            return [(a, b) for a, b in self.flat if start <= a and b <= end]
+        starts, ends = self.flat_fields["token_starts"], self.flat_fields["token_ends"]
+        return self.flat[bisect.bisect_left(starts, start):bisect.bisect_right(ends, end)]
+
+
+def token_fields(text: str, spans: Spans) -> dict:
+    return {"tokens": [text[a:b] for a, b in spans],
+            "token_starts": [a for a, _ in spans], "token_ends": [b for _, b in spans]}

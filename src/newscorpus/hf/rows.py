@@ -146,10 +146,15 @@ def select_ner_mentions(ann: AnnotationSet) -> tuple[list[Mention], list[Mention
     earliest) is kept and the ones inside or crossing it are dropped."""
     names = sorted((m for m in ann.mentions if m.kind == "name"), key=lambda m: (-(m.end - m.start), m.start, m.id))
     kept, dropped = [], []
+    starts: list[int] = []  # the kept names, disjoint: in start order, ends ascend too
+    ends: list[int] = []
     for m in names:
-        if any(m.start < k.end and k.start < m.end for k in kept):
+        i = bisect.bisect_left(starts, m.end)  # kept[:i] start before m ends
+        if i and ends[i - 1] > m.start:  # the latest of them ends after m starts
             dropped.append(m)
         else:
+            starts.insert(i, m.start)
+            ends.insert(i, m.end)
             kept.append(m)
     return sorted(kept, key=lambda m: m.start), sorted(dropped, key=lambda m: m.start)
 

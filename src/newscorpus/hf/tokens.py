@@ -184,12 +184,29 @@ class DocumentTokens:
         flat = self.flat
         return all(flat[i][1] <= flat[i + 1][0] for i in range(len(flat) - 1))
 
-    def within(self, start: int, end: int) -> Spans:
-        """The tokens inside ``[start, end)``, in order."""
+    def within(self, start: int, end: int) -> tuple[dict, "TokenIndex | SliceIndex"]:
+        """The row fields of the tokens inside ``[start, end)`` and their token index."""
         if not self.ordered:
-            return [(a, b) for a, b in self.flat if start <= a and b <= end]
-        starts, ends = self.flat_fields["token_starts"], self.flat_fields["token_ends"]
-        return self.flat[bisect.bisect_left(starts, start):bisect.bisect_right(ends, end)]
+            spans = [(a, b) for a, b in self.flat if start <= a and b <= end]
+            return token_fields(self.text, spans), TokenIndex(spans)
+        fields = self.flat_fields
+        lo = bisect.bisect_left(fields["token_starts"], start)
+        hi = max(lo, bisect.bisect_right(fields["token_ends"], end))
+        return {k: v[lo:hi] for k, v in fields.items()}, SliceIndex(self.flat_index, lo, hi)
+
+
+class SliceIndex:
+    """The ``TokenIndex`` of the tokens ``[lo, hi)`` of an ordered list (where no two
+    tokens start, or end, at the same offset), read from the whole list's index."""
+
+    def __init__(self, whole: TokenIndex, lo: int, hi: int):
+        self.whole, self.lo, self.hi = whole, lo, hi
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        first, last = self.whole.starts.get(start), self.whole.ends.get(end)
+        if first is None or last is None or last < first or first < self.lo or last >= self.hi:
+            return None
+        return first - self.lo, last + 1 - self.lo
 
 
 def token_fields(text: str, spans: Spans) -> dict:

@@ -8,7 +8,7 @@ span's boundary, so every annotation lies on token boundaries."""
 from __future__ import annotations
 
 from newscorpus.hf.rows import Shared, _ix, shared
-from newscorpus.hf.tokens import TokenIndex, token_fields
+from newscorpus.hf.tokens import TokenIndex
 from newscorpus.model import AnnotationSet, Document
 
 Spans = list[tuple[int, int]]
@@ -106,7 +106,7 @@ def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
     return paras[0][0], paras[-1][1]
 
 
-def _quote_span(spans: TokenIndex, start: int, end: int, text: str) -> dict:
+def _quote_span(spans, start: int, end: int, text: str) -> dict:
     ts = spans.span(start, end)
     return {"start": ts[0] if ts else None, "end": ts[1] if ts else None,
             "char_start": start, "char_end": end, "text": text}
@@ -122,14 +122,13 @@ def quote_attribution_rows(doc: Document, ann: AnnotationSet, inv, given: Shared
     for q in sh.ann.quotes:
         parts = [q.content] + ([q.cue] if q.cue else [])
         cs, ce = _context(doc, min(p.start for p in parts), max(p.end for p in parts))
-        spans = sh.tokens.within(cs, ce)
-        index = TokenIndex(spans)
+        fields, index = sh.tokens.within(cs, ce)
         sp = sh.mentions.get(q.speaker) if q.speaker else None
         inside = sp is not None and _inside(sp.start, sp.end, cs, ce)
         ent = sh.entities[sp.entity] if sp else None
         rows.append({
             "id": f"{doc.id}-{q.id}", "document_id": doc.id, "quote_id": q.id, "kind": qk[q.kind],
-            "context_start": cs, "context_end": ce, "context": doc.text[cs:ce], **token_fields(doc.text, spans),
+            "context_start": cs, "context_end": ce, "context": doc.text[cs:ce], **fields,
             "content": _quote_span(index, q.content.start, q.content.end, q.content.text),
             "cue": _quote_span(index, q.cue.start, q.cue.end, q.cue.text) if q.cue else None,
             "speaker": (_quote_span(index, sp.start, sp.end, sp.text) if inside

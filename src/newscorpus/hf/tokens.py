@@ -36,8 +36,14 @@ def _joining():
 
 def has_clusters(text: str) -> bool:
     """Whether a user-perceived character of ``text`` may span more than one code point
-    (if not, every offset is a grapheme boundary)."""
-    return _joining().search(text) is not None
+    (if not, every offset is a grapheme boundary). Each distinct character is looked up
+    once (``_joins``), which is faster than a search of the text."""
+    return "\r\n" in text or any(map(_joins, set(text)))
+
+
+@lru_cache(maxsize=None)
+def _joins(char: str) -> bool:
+    return _joining().match(char) is not None
 
 
 def grapheme_boundaries(text: str) -> set[int]:
@@ -48,12 +54,13 @@ def grapheme_boundaries(text: str) -> set[int]:
     return {0, len(text)} | {m.end() for m in regex.finditer(r"\X", text)}
 
 
-def spacy_spans(text: str) -> Spans:
-    """spaCy's tokens of ``text`` (whitespace tokens included) as character spans, read
-    from the ``Doc``'s arrays rather than from ``Token`` objects."""
-    from spacy.attrs import IDX, LENGTH
+def spacy_spans(text: str, spaces: bool = True) -> Spans:
+    """spaCy's tokens of ``text`` as character spans, read from the ``Doc``'s arrays
+    rather than from ``Token`` objects; without the whitespace tokens if not ``spaces``."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    return [(a, a + n) for a, n in _tokenizer()(text).to_array([IDX, LENGTH]).tolist()]
+    rows = _tokenizer()(text).to_array([IDX, LENGTH, IS_SPACE]).tolist()
+    return [(a, a + n) for a, n, space in rows if spaces or not space]
 
 
 def _cluster_safe(tokens: Spans, bounds: set[int]) -> Spans:
@@ -79,15 +86,13 @@ def tokenize(text: str, cuts: Iterable[int] = (), clusters: bool | None = None) 
     split at each offset of ``cuts`` (mention boundaries, relative to ``text``) that
     falls inside it on a grapheme boundary. ``clusters``: whether ``text`` may hold a
     cluster of several code points (None: look; False skips the cluster segmentation)."""
-    tokens = spacy_spans(text)
     if clusters is None:
         clusters = has_clusters(text)
-    if clusters:
-        bounds = grapheme_boundaries(text)
-        tokens = _cluster_safe(tokens, bounds)
-        inner = sorted(c for c in set(cuts) if c in bounds)
-    else:
-        inner = sorted(set(cuts))
+    if not clusters:  # every offset is a boundary: the tokens stay; whitespace goes
+        return _cut(spacy_spans(text, spaces=False), sorted(set(cuts)))
+    bounds = grapheme_boundaries(text)
+    tokens = _cluster_safe(spacy_spans(text), bounds)
+    inner = sorted(c for c in set(cuts) if c in bounds)
     return _cut([(a, b) for a, b in tokens if text[a:b].strip()], inner)
 
 

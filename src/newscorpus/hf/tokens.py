@@ -54,13 +54,14 @@ def grapheme_boundaries(text: str) -> set[int]:
     return {0, len(text)} | {m.end() for m in regex.finditer(r"\X", text)}
 
 
-def spacy_spans(text: str, spaces: bool = True) -> Spans:
-    """spaCy's tokens of ``text`` as character spans, read from the ``Doc``'s arrays
-    rather than from ``Token`` objects; without the whitespace tokens if not ``spaces``."""
+def spacy_spans(text: str, spaces: bool = True, offset: int = 0) -> Spans:
+    """spaCy's tokens of ``text`` as character spans (plus ``offset``), read from the
+    ``Doc``'s arrays rather than from ``Token`` objects; without the whitespace tokens
+    if not ``spaces``."""
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
     rows = _tokenizer()(text).to_array([IDX, LENGTH, IS_SPACE]).tolist()
-    return [(a, a + n) for a, n, space in rows if spaces or not space]
+    return [(offset + a, offset + a + n) for a, n, space in rows if spaces or not space]
 
 
 def _cluster_safe(tokens: Spans, bounds: set[int]) -> Spans:
@@ -97,18 +98,22 @@ def tokenize(text: str, cuts: Iterable[int] = (), clusters: bool | None = None) 
 
 
 def _cut(spans: Spans, cuts: list[int]) -> Spans:
-    """Each span split at the (sorted, distinct) ``cuts`` strictly inside it."""
+    """Each span split at the (sorted, distinct) ``cuts`` strictly inside it; the spans
+    are in order and disjoint, so one walk along both lists does."""
+    if not cuts:
+        return spans
     out: Spans = []
+    j, n = 0, len(cuts)
     for a, b in spans:
-        i = bisect.bisect_right(cuts, a)
-        if i == len(cuts) or cuts[i] >= b:
+        while j < n and cuts[j] <= a:
+            j += 1
+        if j == n or cuts[j] >= b:
             out.append((a, b))
             continue
-        start = a
-        while i < len(cuts) and cuts[i] < b:
-            out.append((start, cuts[i]))
-            start, i = cuts[i], i + 1
-        out.append((start, b))
+        while j < n and cuts[j] < b:
+            out.append((a, cuts[j]))
+            a, j = cuts[j], j + 1
+        out.append((a, b))
     return out
 
 
@@ -118,6 +123,23 @@ def span_boundaries(ann: AnnotationSet) -> set[int]:
     for q in ann.quotes:
         spans += [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue else [])
     return {x for span in spans for x in span}
+
+
+def sentence_spans(doc: Document, ann: AnnotationSet) -> list[Spans]:
+    """``tokenize`` of each stored sentence with the annotated spans' boundaries inside
+    it as cuts, in document offsets."""
+    cuts = sorted(span_boundaries(ann))
+    clusters = has_clusters(doc.text)  # False: no sentence has a cluster either
+    out: list[Spans] = []
+    for s, e in doc.sentences:
+        inner = cuts[bisect.bisect_right(cuts, s):bisect.bisect_left(cuts, e)]
+        sent = doc.text[s:e]
+        if clusters and has_clusters(sent):
+            spans = tokenize(sent, [c - s for c in inner], True)
+            out.append([(s + a, s + b) for a, b in spans])
+        else:  # as tokenize(sent, inner, False), in document offsets
+            out.append(_cut(spacy_spans(sent, spaces=False, offset=s), inner))
+    return out
 
 
 class TokenIndex:
@@ -147,14 +169,7 @@ class DocumentTokens:
 
     def __init__(self, doc: Document, ann: AnnotationSet):
         self.text = doc.text
-        cuts = sorted(span_boundaries(ann))
-        clusters = has_clusters(doc.text)  # False: no sentence has a cluster either
-        self.sentences: list[Spans] = []
-        for s, e in doc.sentences:
-            inner = [c - s for c in cuts[bisect.bisect_right(cuts, s):bisect.bisect_left(cuts, e)]]
-            sent = doc.text[s:e]
-            spans = tokenize(sent, inner, clusters and has_clusters(sent))
-            self.sentences.append([(s + a, s + b) for a, b in spans])
+        self.sentences: list[Spans] = sentence_spans(doc, ann)
         self._fields: dict[int, dict] = {}
         self._indexes: dict[int, TokenIndex] = {}
 

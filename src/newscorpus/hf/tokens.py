@@ -5,6 +5,7 @@ tokenized once (``DocumentTokens``) and every config reads that one result."""
 from __future__ import annotations
 
 import bisect
+import operator
 from functools import cached_property, lru_cache
 from typing import Iterable
 
@@ -146,12 +147,13 @@ class TokenIndex:
     """``token_span`` on one list of spans by lookup: the first token that starts at,
     and the first that ends at, an offset."""
 
-    def __init__(self, spans: Spans):
-        self.starts: dict[int, int] = {}
-        self.ends: dict[int, int] = {}
-        for i, (a, b) in enumerate(spans):
-            self.starts.setdefault(a, i)
-            self.ends.setdefault(b, i)
+    def __init__(self, spans: Spans, starts: list[int] | None = None, ends: list[int] | None = None):
+        """``starts``, ``ends``: the spans' starts and ends, when already at hand."""
+        starts = [a for a, _ in spans] if starts is None else starts
+        ends = [b for _, b in spans] if ends is None else ends
+        last = range(len(spans) - 1, -1, -1)  # filled backwards: the first occurrence stays
+        self.starts: dict[int, int] = dict(zip(reversed(starts), last))
+        self.ends: dict[int, int] = dict(zip(reversed(ends), last))
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         """The token span ``[first, last + 1)`` covering exactly ``[start, end)``, or None
@@ -182,7 +184,9 @@ class DocumentTokens:
     def index(self, index: int) -> TokenIndex:
         """The ``TokenIndex`` of sentence ``index``."""
         if index not in self._indexes:
-            self._indexes[index] = TokenIndex(self.sentences[index])
+            fields = self.fields(index)
+            self._indexes[index] = TokenIndex(self.sentences[index], fields["token_starts"],
+                                              fields["token_ends"])
         return self._indexes[index]
 
     @cached_property
@@ -195,14 +199,15 @@ class DocumentTokens:
 
     @cached_property
     def flat_index(self) -> TokenIndex:
-        return TokenIndex(self.flat)
+        fields = self.flat_fields
+        return TokenIndex(self.flat, fields["token_starts"], fields["token_ends"])
 
     @cached_property
     def ordered(self) -> bool:
         """Whether the tokens follow one another without overlapping (stored sentences
         are in order, so they do): then a character range's tokens are one slice."""
-        flat = self.flat
-        return all(flat[i][1] <= flat[i + 1][0] for i in range(len(flat) - 1))
+        fields = self.flat_fields
+        return all(map(operator.le, fields["token_ends"][:-1], fields["token_starts"][1:]))
 
     def within(self, start: int, end: int) -> tuple[dict, "TokenIndex | SliceIndex"]:
         """The row fields of the tokens inside ``[start, end)`` and their token index."""

@@ -99,7 +99,7 @@ def paused_gc():
     """The automatic cyclic garbage collector paused: a document's rows are thousands of
     small dicts and lists (without reference cycles), and the collector's passes over
     them and over the buffered record batches cost more than making them. The caller
-    collects every ``GC_EVERY`` documents the little cyclic garbage libraries leave."""
+    collects, every ``GC_EVERY`` documents, the little cyclic garbage libraries leave."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -124,7 +124,7 @@ def _write_configs(folder: Path, inventory: Inventory, version: str,
     for doc, ann in pairs:
         documents.append((doc.id, doc.split))
         if len(documents) % GC_EVERY == 0:
-            gc.collect()
+            gc.collect(0)  # the young generation: what was made since the last pass
         stats.add(ann)
         for config, rows in document_rows(doc, ann, inventory, version, report).items():
             key = (config, doc.split)

@@ -41,14 +41,15 @@ def open_writer(path: Path, features):
         write_page_index=True, **get_parquet_column_options(features, schema))
 
 
-def record_batch(rows: list[dict], features):
-    """The Arrow table of ``rows`` with the declared ``features`` (see the module's docstring)."""
+def record_batch(rows: list[dict], features, schema=None):
+    """The Arrow table of ``rows`` with the declared ``features`` (see the module's
+    docstring); ``schema``: ``features.arrow_schema``, when already made."""
     import pyarrow as pa
     from datasets.table import cast_array_to_feature
 
     arrays = [cast_array_to_feature(pa.array([row[name] for row in rows]), feature)
               for name, feature in features.items()]
-    return pa.Table.from_arrays(arrays, schema=features.arrow_schema)
+    return pa.Table.from_arrays(arrays, schema=features.arrow_schema if schema is None else schema)
 
 
 def close_writer(writer) -> None:
@@ -63,6 +64,7 @@ class SplitWriter:
 
     def __init__(self, folder: Path, config: str, split: str, features):
         self.folder, self.config, self.split, self.features = folder, config, split, features
+        self.schema = features.arrow_schema
         self.batch_rows = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
         self.buffer: list[dict] = []
         self.parts: list[Path] = []
@@ -81,7 +83,7 @@ class SplitWriter:
         if not self.buffer:
             return
         batch, self.buffer = self.buffer[:self.batch_rows], self.buffer[self.batch_rows:]
-        table = record_batch(batch, self.features)
+        table = record_batch(batch, self.features, self.schema)
         if self.writer is not None and self.shard_bytes >= SHARD_BYTES:
             self._close_shard()
         if self.writer is None:

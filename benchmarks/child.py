@@ -6,6 +6,11 @@ the measured operation only (after the interpreter and the imports have started)
     child.py schema LIST               json.load + jsonschema-rs of every "schema<TAB>file"
     child.py pyarrow SRC OUT           pq.write_table of every Parquet table under SRC
                                        (read first, untimed) into OUT
+    child.py dump LIST OUT             writing every file listed (each read first, untimed) into
+                                       OUT with json.dumps (the standard library's C encoder,
+                                       compact; json.dump would take the slower Python encoder)
+    child.py dump-tasks EXPORT OUT     the same for the tasks of a Label Studio task list, into
+                                       the file OUT
     child.py load repo DIR CONFIG      load_dataset(DIR, CONFIG)
     child.py load parquet DIR CONFIG   load_dataset("parquet", data_files=DIR/CONFIG/*)
     child.py ls-annotate SRC DST       a Label Studio JSON export (untimed preparation): each
@@ -67,6 +72,34 @@ def floor_pyarrow(src: str, out: str) -> dict:
     return {"seconds": seconds, "tables": len(tables), "rows": sum(t.num_rows for _, t in tables)}
 
 
+def floor_dump(list_file: str, out: str) -> dict:
+    """Writing what a command writes: the same data, one file at a time, by json.dumps."""
+    files = listed(list_file)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    seconds = 0.0
+    for i, name in enumerate(files):
+        with open(name, encoding="utf-8") as handle:
+            data = json.load(handle)
+        start = time.perf_counter()
+        with open(Path(out) / f"{i}.json", "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, ensure_ascii=False))  # dumps: json.dump skips the C encoder
+        seconds += time.perf_counter() - start
+    return {"seconds": seconds, "files": len(files)}
+
+
+def floor_dump_tasks(export: str, out: str) -> dict:
+    """Writing a task list like the one ``export`` holds: task by task, by json.dumps."""
+    seconds, count = 0.0, 0
+    with open(out, "w", encoding="utf-8") as handle:
+        for task in tasks_of(export):
+            start = time.perf_counter()
+            handle.write((",\n" if count else "[\n") + json.dumps(task, ensure_ascii=False))
+            seconds += time.perf_counter() - start
+            count += 1
+        handle.write("\n]\n")
+    return {"seconds": seconds, "tasks": count}
+
+
 def load(kind: str, folder: str, config: str) -> dict:
     from datasets import load_dataset
     from datasets.utils.logging import disable_progress_bar
@@ -86,15 +119,19 @@ def load(kind: str, folder: str, config: str) -> dict:
 
 
 def tasks_of(path: str):
-    """The tasks of an export written by the package (``json.dumps(indent=2)``), one at a
-    time: a task starts at a line "  {" and ends at a line "  }" or "  },", since the
-    canonical serialisation escapes every newline inside strings."""
+    """The tasks of an export written by the package, one at a time: one compact task per
+    line (``[``, ``{...},`` ..., ``]``); the older indented form is read too (a task from
+    a line "  {" to a line "  }" or "  },": the serialisation escapes every newline inside
+    strings)."""
     lines: list[str] = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            if line.rstrip("\n") == "  {":
+            bare = line.rstrip("\n")
+            if bare.startswith("{"):
+                yield json.loads(bare.rstrip(","))
+            elif bare == "  {":
                 lines = [line]
-            elif line.rstrip("\n") in ("  }", "  },"):
+            elif bare in ("  }", "  },"):
                 yield json.loads("".join(lines) + "}")
                 lines = []
             elif lines:
@@ -123,7 +160,7 @@ def ls_annotate(src: str, dst: str) -> dict:
 def main(argv: list[str]) -> int:
     mode, args = argv[0], argv[1:]
     modes = {"json": floor_json, "schema": floor_schema, "pyarrow": floor_pyarrow,
-             "load": load, "ls-annotate": ls_annotate}
+             "dump": floor_dump, "dump-tasks": floor_dump_tasks, "load": load, "ls-annotate": ls_annotate}
     print(json.dumps(modes[mode](*args)))
     return 0
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from proc import measure
 from state import BASE_VERSION, Caches, Checkpoint, input_groups, schema_pairs
-from suite import (CONFIG, NEW_VERSION, Context, add_floor, add_row, add_skipped, generate, json_floor,
-                   write_list)
+from suite import (CONFIG, NEW_VERSION, Context, add_floor, add_row, add_skipped, dump_floor, generate,
+                   json_floor, write_list)
 
 Groups = dict[str, list[Path]]
 
@@ -96,8 +96,13 @@ def stage_labelstudio(ctx: Context, groups: Groups) -> None:
     tasks, exported = ctx.work / "ls-tasks.json", ctx.work / "ls-export.json"
     series = ctx.run(ctx.cli("labelstudio", "export", "--version", "draft", "--output", str(tasks)))
     add_row(ctx, "labelstudio export", "newscorpus labelstudio export --version draft --output FILE",
-            series, ["json:export"], ratio(3))
+            series, ["json:export", "dump:export"], ratio(3))
     json_floor(ctx, "json:export", groups, ["documents", "draft"])
+    if series.ok:
+        written = ctx.work / "dump-export.json"
+        dumped = ctx.run(ctx.child("dump-tasks", str(tasks), str(written)), inner=True)
+        written.unlink(missing_ok=True)
+        add_floor(ctx, "dump:export", "json.dumps of the exported tasks (each read first, untimed)", dumped)
     command = "newscorpus labelstudio import FILE (the export, submitted unchanged)"
     if not series.ok:
         add_skipped(ctx, "labelstudio import", command, "the export failed", ["json:import"], ratio(3))
@@ -111,8 +116,9 @@ def stage_labelstudio(ctx: Context, groups: Groups) -> None:
         return
     checkpoint = Checkpoint(ctx.layout, ctx.work / "checkpoint")
     series = ctx.run(ctx.cli("labelstudio", "import", str(exported)), after=checkpoint.restore)
-    add_row(ctx, "labelstudio import", command, series, ["json:import"], ratio(3))
+    add_row(ctx, "labelstudio import", command, series, ["json:import", "dump:import"], ratio(3))
     json_floor(ctx, "json:import", {**groups, "export": [exported]}, ["export", "documents", "draft"])
+    dump_floor(ctx, "dump:import", groups, ["draft"])
     exported.unlink()
 
 
@@ -120,8 +126,10 @@ def stage_release(ctx: Context, groups: Groups) -> None:
     checkpoint = Checkpoint(ctx.layout, ctx.work / "checkpoint")
     series = ctx.run(ctx.cli("release", NEW_VERSION, "-m", "Benchmark correction release.",
                              "--date", "2026-11-25"), after=checkpoint.restore)
-    add_row(ctx, "release", f"newscorpus release {NEW_VERSION} -m ...", series, ["json:release"], ratio(3))
+    add_row(ctx, "release", f"newscorpus release {NEW_VERSION} -m ...", series,
+            ["json:release", "dump:release"], ratio(3))
     json_floor(ctx, "json:release", groups, ["draft", "release"])
+    dump_floor(ctx, "dump:release", groups, ["draft", "release"])
 
 
 STAGES = (stage_startup, stage_validate, stage_read, stage_build, stage_load, stage_labelstudio,

@@ -106,6 +106,15 @@ def json_floor(ctx: Context, name: str, groups: dict[str, list[Path]], parts: li
     add_floor(ctx, name, f"json.load of {' + '.join(parts)} ({len(files)} files)", series)
 
 
+def dump_floor(ctx: Context, name: str, groups: dict[str, list[Path]], parts: list[str]) -> None:
+    """Writing what a command writes, as the standard library's json.dumps would."""
+    files = [str(p) for part in parts for p in groups[part]]
+    out = ctx.work / f"{name.replace(':', '-')}-out"
+    series = ctx.run(ctx.child("dump", write_list(ctx, name, files), str(out)), inner=True)
+    shutil.rmtree(out, ignore_errors=True)
+    add_floor(ctx, name, f"json.dumps of {' + '.join(parts)} ({len(files)} files, read first, untimed)", series)
+
+
 def generate(ctx: Context) -> dict:
     """The synthetic repository (in a child process: its memory is not the harness's)."""
     shutil.rmtree(ctx.work, ignore_errors=True)

@@ -125,6 +125,11 @@ def rewrite_history(layout: Layout) -> None:
     for folder in layout.releases.iterdir():  # every release of the real corpus goes
         shutil.rmtree(folder)
     layout.release_index.unlink()
+    index = layout.annotations / "passes.json"
+    if index.exists():  # a pass made from a later release's guidelines loses its entry
+        data = read_json(index)
+        data["passes"] = [p for p in data["passes"] if p["guidelines"] in (BASE_VERSION, DRAFT)]
+        write_json(index, data)
     header = layout.changelog.read_text(encoding="utf-8").split("\n## ", 1)[0]
     atomic_write_text(layout.changelog, header.rstrip("\n") + "\n")
     create_release(layout, BASE_VERSION, manifest["message"], manifest["date"])

@@ -270,12 +270,15 @@ ANNOTATOR_ID = 3
 UPDATED = "2026-11-25T10:15:00.123456Z"
 
 
-def export_draft(root: Path, *documents: str) -> list[dict]:
-    """The tasks ``labelstudio export --version draft`` gives (through the library)."""
+def export_draft(root: Path, *documents: str, views: tuple[str, ...] = ("all",)) -> list[dict]:
+    """The tasks ``labelstudio export --version draft`` gives (through the library), by
+    default as one task per document with every layer (the view ``all``, which reads
+    coreference from relations); ``views=newscorpus.labelstudio.names.VIEWS`` gives the
+    tasks ``push`` sends, one per view."""
     from newscorpus.labelstudio import export_tasks
     from newscorpus.store.paths import Layout
 
-    return export_tasks(Layout(root), "draft", list(documents) or None).tasks
+    return export_tasks(Layout(root), "draft", list(documents) or None, views).tasks
 
 
 def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, completed_by=ANNOTATOR_ID,

@@ -1,11 +1,18 @@
 """CoNLL-2012 coreference and CoNLL-2003 NER files: read back in the test, the words
-line up with the document text and the clusters are the gold's mention clusters."""
+line up with the document text and the clusters are the gold's mention clusters; read by
+a standard scorer (scorch, the CoNLL-2011/2012 shared tasks' scorer reimplemented in
+Python, test extras), the gold scores 100 against itself and a copy with coreference
+errors scores what ``newscorpus evaluate`` says."""
 from __future__ import annotations
 
+import itertools
+import json
 import re
+import shutil
+from collections import Counter
 from pathlib import Path
 
-from helpers import load_json, ok, run_cli
+from helpers import load_json, ok, run_cli, write_json
 
 
 def _parse_2012(path: Path):
@@ -78,3 +85,83 @@ def test_conll2003_tags_are_bio_over_the_words(gold, tmp_path):
             if tag.startswith("I-"):
                 assert prev[2:] == tag[2:]
             prev = tag
+
+
+# --- scored by a standard coreference scorer ---------------------------------------------
+
+def _scorch_clusters(folder: Path) -> list[set]:
+    """Every entity of every ``*.v4_gold_conll`` file in ``folder`` as read by scorch's
+    CoNLL-2012 reader (a mention is (document, sentence, first word, last word)); the
+    documents' clusters together, so a score over them is the micro-average over
+    documents (as the reference scorer's and ``newscorpus evaluate``'s)."""
+    from scorch.conll import parse_file
+
+    clusters = []
+    for path in sorted(folder.glob("*.v4_gold_conll")):
+        with path.open(encoding="utf-8") as handle:
+            for name, entities in parse_file(line.strip() for line in handle):
+                clusters += [{(name, *m) for m in mentions} for mentions in entities.values()]
+    return clusters
+
+
+def _scorch_scores(key: list[set], response: list[set]) -> dict:
+    from scorch import scores
+
+    out = {}
+    for name, metric in (("muc", scores.muc), ("b3", scores.b_cubed), ("ceafe", scores.ceaf_e)):
+        r, p, f = metric(key, response)
+        out[name] = {"precision": p, "recall": r, "f1": f}
+    return out
+
+
+def _with_coreference_errors(data: dict) -> dict:
+    """A copy with coreference errors only (every mention span kept, so the CoNLL tokens
+    are the same): a mention of the largest entity split off into a new entity, and the
+    two smallest other entities of one type merged, where there are two."""
+    sizes = Counter(m["entity"] for m in data["mentions"])
+    largest = sizes.most_common(1)[0][0]
+    ids = {e["id"] for e in data["entities"]}
+    new_id = next(f"e{i}" for i in itertools.count(1) if f"e{i}" not in ids)
+    template = next(e for e in data["entities"] if e["id"] == largest)
+    data["entities"].append({**template, "id": new_id})
+    next(m for m in data["mentions"] if m["entity"] == largest)["entity"] = new_id
+    by_type = {}
+    for e in sorted(data["entities"], key=lambda e: sizes[e["id"]]):
+        if e["id"] not in (largest, new_id) and sizes[e["id"]]:
+            by_type.setdefault(e["type"], []).append(e["id"])
+    pair = next((ids[:2] for ids in by_type.values() if len(ids) >= 2), None)
+    if pair:
+        for m in data["mentions"]:
+            m["entity"] = pair[0] if m["entity"] == pair[1] else m["entity"]
+        data["entities"] = [e for e in data["entities"] if e["id"] != pair[1]]
+    return data
+
+
+def test_a_standard_scorer_reads_the_conll2012_files_and_agrees_with_evaluate(gold, tmp_path):
+    ok(run_cli("convert", "--to", "conll2012", "--version", "draft", "--output", str(tmp_path / "key"),
+               root=gold))
+    key = _scorch_clusters(tmp_path / "key")
+    assert any(len(c) > 1 for c in key)  # MUC counts links: the gold has some
+    for name, s in _scorch_scores(key, key).items():
+        assert (s["precision"], s["recall"], s["f1"]) == (1.0, 1.0, 1.0), name
+    draft = gold / "annotations" / "draft"
+    files = sorted(p for p in draft.glob("*.json") if load_json(p)["mentions"])
+    (tmp_path / "gold").mkdir()
+    for path in files:
+        shutil.copy2(path, tmp_path / "gold" / path.name)
+    target = max(files, key=lambda p: max(Counter(m["entity"] for m in load_json(p)["mentions"]).values()))
+    write_json(target, _with_coreference_errors(load_json(target)))
+    (tmp_path / "pred").mkdir()
+    for path in files:
+        shutil.copy2(path, tmp_path / "pred" / path.name)
+    ok(run_cli("convert", "--to", "conll2012", "--version", "draft", "--output", str(tmp_path / "response"),
+               root=gold))
+    theirs = _scorch_scores(key, _scorch_clusters(tmp_path / "response"))
+    result = json.loads(ok(run_cli("evaluate", str(tmp_path / "gold"), str(tmp_path / "pred"), "--json",
+                                   root=gold)).stdout)
+    ours = result["coreference"]
+    for name in ("muc", "b3", "ceafe"):
+        assert theirs[name]["f1"] < 1.0, name
+        for figure in ("precision", "recall", "f1"):
+            assert abs(ours[name][figure] - theirs[name][figure]) <= 1e-4, (name, figure, ours, theirs)
+    assert abs(ours["average_f1"] - sum(theirs[n]["f1"] for n in theirs) / 3) <= 2e-4

@@ -1,6 +1,7 @@
 """Static HTML view, checked in headless Chromium (Playwright): the index links to every
 document; in a document page the highlighted spans' text is the annotation's text; a
-layer switch takes the highlight away; a screenshot is saved in the test's tmp dir.
+layer switch takes the highlight away; the index shows the label distribution figure; a
+screenshot is saved in the test's tmp dir.
 
 Needs /usr/bin/chromium (Debian: apt-get install -y chromium) and Playwright for Python
 (test extras). Without the browser the test is skipped, except under CI (the CI variable
@@ -51,6 +52,8 @@ def test_html_view_in_headless_chromium(gold, tmp_path):
         page.goto((out / "index.html").as_uri())
         links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
         assert sorted(links) == sorted(f"{d}.html" for d in doc_ids)
+        # the label distribution figure (quality.figure) is shown: an SVG the browser draws
+        assert page.eval_on_selector("img[src='label_distribution.svg']", "e => e.complete && e.naturalWidth") > 0
         page.click(f"a[href='{doc_ids[0]}.html']")
         page.wait_for_load_state()
         ann = load_json(gold / "annotations" / "draft" / f"{doc_ids[0]}.json")
@@ -110,3 +113,23 @@ def test_crossing_annotations_are_drawn_in_pieces():
     assert "".join(p.plain) == text
     assert p.text == {"m1": text[8:19], "m2": text[12:19], "q1": text[3:16]}
     assert set(re.findall(r'data-id="(\w+)" data-split', html)) == {"m1", "m2", "q1"}
+
+
+def test_the_index_shows_the_label_distribution_of_the_converted_version(gold, tmp_path):
+    """The index's figure is the SVG of quality.figure with the counts of
+    ``newscorpus stats`` for the converted version (no browser needed)."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from newscorpus.quality.figure import FIGURE, PANELS
+
+    out = tmp_path / "html"
+    ok(run_cli("convert", "--to", "html", "--version", "draft", "--output", str(out), root=gold))
+    assert f'<img src="{FIGURE}"' in (out / "index.html").read_text(encoding="utf-8")
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = {}
+    for g in ET.parse(out / FIGURE).getroot().iter(f"{ns}g"):
+        if g.get("class") == "bar":
+            bars.setdefault(g.get("data-layer"), {})[g.get("data-label")] = int(g.get("data-count"))
+    stats = json.loads(ok(run_cli("stats", "--version", "draft", "--json", root=gold)).stdout)
+    assert bars == {key: stats[key] for key, _ in PANELS}

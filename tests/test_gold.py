@@ -69,3 +69,19 @@ def test_passes_are_kept_and_agreement_is_reproducible():
     assert f"| mentions | span F1 exact | {figures['mentions']['exact']['f1']:.3f} |" in readme
     assert f"| events | argument F1 | {figures['events']['arguments']['f1']:.3f} |" in readme
     assert f"| quotes | speaker agreement | {figures['quotes']['speaker']['rate']:.3f} |" in readme
+
+
+def test_blind_pass_agreement_in_the_readme_is_reproducible():
+    """The README's pass-d column is what `newscorpus agreement` computes against the
+    release the pass index names for it."""
+    index = json.loads((REPO / "annotations" / "passes.json").read_text(encoding="utf-8"))
+    blind = [p for p in index["passes"] if p["name"] == "pass-d"]
+    assert blind, "the blind pass is indexed"
+    result = run_cli("agreement", "annotations/passes/pass-d", blind[0]["guidelines"], "--json",
+                     root=REPO, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"| mentions | span F1 exact | {figures['mentions']['exact']['f1']:.3f} |" in readme
+    assert f"| events | argument F1 | {figures['events']['arguments']['f1']:.3f} |" in readme
+    assert f"| quotes | speaker agreement | {figures['quotes']['speaker']['rate']:.3f} |" in readme

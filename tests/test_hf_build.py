@@ -20,6 +20,7 @@ from helpers import (REPO, SEED, next_version, annotation_path, copy_repo, fails
                      run_cli, snapshot, write_json)
 from newscorpus.hf.features import CONFIGS, ROW_UNIT, SHARD, SPLIT_ORDER, features_for
 from newscorpus.model import AnnotationSet
+from newscorpus.quality.figure import BAR, FIGURE, PANELS
 from newscorpus.hf.rows import decode_bio, select_ner_mentions
 from newscorpus.rules.inventory import load_inventory
 
@@ -89,7 +90,7 @@ def test_layout_is_what_push_to_hub_writes(built):
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     shards = [f"{config}/{SHARD.format(split=split)}" for config, splits in expected_rows(root).items()
               for split in splits]
-    assert files == sorted(["CITATION.cff", "README.md", *shards])
+    assert files == sorted(["CITATION.cff", "README.md", FIGURE, *shards])
 
 
 @pytest.mark.parametrize("config", CONFIGS)
@@ -196,6 +197,31 @@ def test_card_yaml_parses_and_every_config_it_names_loads(built):
     for config in CONFIGS:
         assert f'load_dataset("path/to/this/folder", "{config}", split="train")' in text
     assert "@misc{newscorpus_" in text
+
+
+def test_the_card_shows_a_label_distribution_figure_of_the_stats_counts(built):
+    """The build's SVG parses as XML, its bars are the counts of ``newscorpus stats`` for
+    entity (mention) types, event types and quote kinds, in inventory order, each bar's
+    length in proportion to its count, and the card shows it. (Byte-identical rebuilds
+    are checked with every file of the build above.)"""
+    import xml.etree.ElementTree as ET
+
+    root, out, _ = built
+    svg = ET.parse(out / FIGURE).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.tag == f"{ns}svg"
+    stats = json.loads(ok(run_cli("stats", "--version", latest_version(root), "--json", root=root)).stdout)
+    bars: dict[str, dict[str, int]] = {}
+    for g in (g for g in svg.iter(f"{ns}g") if g.get("class") == "bar"):
+        label, n = g.get("data-label"), int(g.get("data-count"))
+        bars.setdefault(g.get("data-layer"), {})[label] = n
+        assert [t.text for t in g.findall(f"{ns}text")] == [label, str(n)]
+        assert g.find(f"{ns}title").text == f"{label}: {n}"
+        top = max(stats[g.get("data-layer")].values())
+        assert int(g.find(f"{ns}rect").get("width")) == (round(BAR * n / top) if top else 0)
+    assert [(k, list(v.items())) for k, v in bars.items()] == [(k, list(stats[k].items())) for k, _ in PANELS]
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^!\[[^\]]+\]\({re.escape(FIGURE)}\)$", card, re.M)
 
 
 def test_citation_is_valid_cff_and_in_step_with_the_release(built):

@@ -20,6 +20,7 @@ from helpers import (UPDATED, add_region, add_relation, annotation_path, apply_e
                      change_set, document_path, export_draft, fails, ls_export, items_of, latest_version, load_json, load_set, ok, plan_edits, relabel,
                      relations, run_cli, snapshot, write_json)
 from newscorpus.rules.inventory import load_inventory
+from newscorpus.labelstudio.names import VIEWS
 from newscorpus.labelstudio import (CONTENT, CUE, EVENT, MENTION, MENTION_KIND, POLARITY, QUOTE,
                                     QUOTE_KIND, REALIS, export_tasks, labeling_config)
 from newscorpus.store.diff import diff_sets
@@ -72,7 +73,7 @@ def test_config_parses_with_label_interface_and_holds_every_inventory_label(root
         assert li.get_control(name).attr["perRegion"] == "true"
     assert {c.to_name[0] for c in li.controls} == {"text"}
     relation_values = [r.get("value") for r in ET.fromstring(config).iter("Relation")]
-    assert relation_values == inventory.labels("argument_roles") + ["speaker", "cue", "coref"]
+    assert relation_values == inventory.labels("argument_roles") + ["speaker", "cue"]
     assert "do not edit by hand" in config
 
 
@@ -85,31 +86,41 @@ def test_every_command_has_help(root):
 
 # --- 2. export ------------------------------------------------------------------------------
 
-def test_export_gives_one_task_per_document_with_every_annotation_as_prediction(gold, gold_doc):
+def test_export_gives_a_task_per_view_each_with_only_its_layer(gold, gold_doc):
     out = gold / "tasks.json"
     ok(run_cli("labelstudio", "export", "--version", "draft", "--output", str(out), root=gold))
     tasks = load_json(out)
     docs = sorted(p.stem for p in (gold / "corpus" / "documents").glob("*.json"))
-    assert [t["data"]["document_id"] for t in tasks] == docs
-    task = tasks[docs.index(gold_doc)]
+    assert [(t["data"]["document_id"], t["data"]["view"]) for t in tasks] == [(d, v) for d in docs for v in VIEWS]
     ann = load_set(annotation_path(gold, "draft", gold_doc))
-    block = task["data"]["newscorpus"]
-    assert block["document_id"] == gold_doc and block["version"] == "draft"
-    assert task["data"]["text"] == load_json(document_path(gold, gold_doc))["text"]
-    result = task["predictions"][0]["result"]
-    region_ids = {r["id"] for r in result if r["type"] != "relation"}
-    assert {m.id for m in ann.mentions} | {v.id for v in ann.events} | {q.id for q in ann.quotes} <= region_ids
-    for r in result:
-        if r["type"] != "relation":
-            assert task["data"]["text"][r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
-    n_args = sum(len(v.arguments) for v in ann.events)
-    roles = set(load_inventory(gold / "schema" / "inventory.json").labels("argument_roles"))
-    assert sum(1 for r in relations(result) if r["labels"][0] in roles) == n_args
-    assert len(relations(result, "speaker")) == sum(1 for q in ann.quotes if q.speaker)
-    assert len(relations(result, "cue")) == sum(1 for q in ann.quotes if q.cue)
-    assert len(relations(result, "coref")) == len(ann.mentions) - len(ann.entities)
+    by_view = {t["data"]["view"]: t for t in tasks if t["data"]["document_id"] == gold_doc}
     li = LabelInterface(labeling_config(load_inventory(gold / "schema" / "inventory.json")))
-    assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
+    roles = set(load_inventory(gold / "schema" / "inventory.json").labels("argument_roles"))
+    for view, task in by_view.items():
+        block = task["data"]["newscorpus"]
+        assert block["document_id"] == gold_doc and block["version"] == "draft" and block["view"] == view
+        assert task["data"]["text"] == load_json(document_path(gold, gold_doc))["text"]
+        result = task["predictions"][0]["result"]
+        assert [r["value"]["choices"] for r in result if r.get("from_name") == "view"] == [[view]]
+        for r in result:
+            if r["type"] != "relation" and r.get("from_name") != "view":
+                assert task["data"]["text"][r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+        assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
+        assert relations(result, "coref") == []  # coreference is never drawn as arrows
+        regions = {r["id"] for r in result if r["type"] != "relation" and r.get("from_name") != "view"}
+        assert {m.id for m in ann.mentions} <= regions  # mentions are in every view
+        n_args = sum(1 for r in relations(result) if r["labels"][0] in roles)
+        assert n_args == (sum(len(v.arguments) for v in ann.events) if view == "events" else 0)
+        assert bool({v.id for v in ann.events} & regions) == (view == "events")
+        assert bool({q.id for q in ann.quotes} & regions) == (view == "quotes")
+    quotes = by_view["quotes"]["predictions"][0]["result"]
+    assert len(relations(quotes, "speaker")) == sum(1 for q in ann.quotes if q.speaker)
+    assert len(relations(quotes, "cue")) == sum(1 for q in ann.quotes if q.cue)
+    entity = {r["id"]: r["value"]["choices"][0] for r in by_view["entities"]["predictions"][0]["result"]
+              if r["from_name"] == "entity"}
+    assert {m.id: m.entity for m in ann.mentions} == {mid: v.split(":")[0] for mid, v in entity.items()}
+    choices = [c["value"] for c in by_view["entities"]["data"]["entity_choices"]]
+    assert len(choices) == len(ann.entities) + 5 and set(entity.values()) <= set(choices)
 
 
 # --- 3. import: lossless round trip, edits, provenance, policy ------------------------------------

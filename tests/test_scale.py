@@ -41,8 +41,9 @@ def test_a_second_document_goes_through_every_main_command(two_docs, tmp_path):
         assert f"`{doc.stem}`" in card
     ok(run_cli("labelstudio", "export", "--output", str(tmp_path / "tasks.json"), root=root))
     tasks = load_json(tmp_path / "tasks.json")
-    assert sorted(t["data"]["document_id"] for t in tasks) == sorted(
-        p.stem for p in (root / "corpus" / "documents").glob("*.json"))
+    assert sorted((t["data"]["document_id"], t["data"]["view"]) for t in tasks) == sorted(
+        (p.stem, view) for p in (root / "corpus" / "documents").glob("*.json")
+        for view in ("entities", "events", "quotes"))
 
 
 def test_a_build_in_many_shards_loads_and_streams(two_docs, tmp_path, monkeypatch):

@@ -134,3 +134,48 @@ def test_the_gold_may_be_a_folder_of_annotation_files_validated_like_the_predict
     data["mentions"][0]["type"] = "NOT_A_TYPE"
     write_json(gold / f"{SEED}.json", data)
     fails(run_cli("evaluate", str(gold), str(tmp_path), root=root), "unknown-label")
+
+
+def test_coreference_figures_agree_with_a_kept_implementation_on_random_partitions():
+    """``coreference_scores`` against scorch (the CoNLL-2012 scorer reimplemented after
+    Pradhan et al. 2014, test extras) on random partitions of the gold's mentions over
+    two documents, with mentions missed and mentions added. scorch is given all
+    documents' clusters together (mention keys carry the document), which is the
+    micro-average over documents that ``coreference_scores`` and the reference scorer
+    compute. The one case they define differently is left out: when neither side has
+    a link (all clusters singletons) MUC has nothing to find; this scorer gives 1.0,
+    scorch 0.0."""
+    import random
+
+    from scorch import scores as scorch
+
+    from newscorpus.quality.scorer import clusters_of, coreference_scores
+
+    release = annotation_path(REPO, latest_version(REPO), SEED).parent
+    data = load_json(release / f"{SEED}.json")
+    rng = random.Random(14)
+    compared = 0
+    for _ in range(40):
+        gold, pred = {}, {}
+        for doc in ("d1", "d2"):
+            g = copy.deepcopy(data)
+            g["document_id"] = doc
+            p = copy.deepcopy(g)
+            ids = [e["id"] for e in p["entities"]] + [f"x{i}" for i in range(rng.randint(0, 5))]
+            p["entities"] += [{**p["entities"][0], "id": i} for i in ids if i.startswith("x")]
+            for m in p["mentions"]:
+                m["entity"] = rng.choice(ids) if rng.random() < 0.3 else m["entity"]
+            p["mentions"] = [m for m in p["mentions"] if rng.random() > 0.1]
+            p["mentions"] += [{**m, "start": m["start"] + 1} for m in g["mentions"] if rng.random() < 0.05]
+            gold[doc], pred[doc] = AnnotationSet.from_dict(g), AnnotationSet.from_dict(p)
+        ours = coreference_scores(gold, pred)
+        key = [{(d, m) for m in c} for d in gold for c in clusters_of(gold[d])]
+        response = [{(d, m) for m in c} for d in pred for c in clusters_of(pred[d])]
+        for name, metric in (("muc", scorch.muc), ("b3", scorch.b_cubed), ("ceafe", scorch.ceaf_e)):
+            if name == "muc" and all(len(c) == 1 for c in key + response):
+                continue
+            r, p, f = metric(key, response)
+            assert abs(ours[name]["recall"] - r) <= 1e-4 and abs(ours[name]["precision"] - p) <= 1e-4, name
+            assert abs(ours[name]["f1"] - f) <= 1e-4, name
+            compared += 1
+    assert compared >= 100

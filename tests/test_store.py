@@ -17,7 +17,7 @@ def fresh(root) -> Path:
     ann = root / "annotations"
     for sub in ("releases", "draft", "passes"):
         shutil.rmtree(ann / sub, ignore_errors=True)
-    for name in ("releases.json", "CHANGELOG.md"):
+    for name in ("releases.json", "CHANGELOG.md", "passes.json"):
         (ann / name).unlink(missing_ok=True)
     (ann / "draft").mkdir(parents=True)
     shutil.copy(FIXTURES / "valid_minimal.json", annotation_path(root))

@@ -119,18 +119,34 @@ def cmd_guidelines(args, layout: Layout) -> int:
         err(Problem(layout.rel(layout.guidelines), "", "guidelines-out-of-date",
                     "run 'newscorpus guidelines --write'").format())
         return 1
-    out(f"{layout.rel(layout.guidelines)} is up to date")
+    out(f"wrote {layout.rel(layout.guidelines)}" if stale else f"{layout.rel(layout.guidelines)} is up to date")
     return 0
 
 
 def cmd_agreement(args, layout: Layout) -> int:
-    from newscorpus.quality.agreement import format_agreement, version_agreement
+    from newscorpus.quality.agreement import format_agreement
+    from newscorpus.quality.passes import pairwise_agreement
 
-    name_a, name_b, result = version_agreement(layout, args.a, args.b)
+    pairs = pairwise_agreement(layout, args.sets or None, args.document or None)
     if args.json:
-        out_json({"a": name_a, "b": name_b, **result})
+        out_json(pairs[0] if len(args.sets) == 2 else {"pairs": pairs})
     else:
-        out(format_agreement(result, name_a, name_b))
+        out("\n\n".join(format_agreement(p, p["a"], p["b"]) for p in pairs))
+    return 0
+
+
+def cmd_adjudicate(args, layout: Layout) -> int:
+    from newscorpus.quality.adjudication import Options, adjudicate
+    from newscorpus.store.diff import summarize
+
+    decisions = adjudicate(layout, args.take, args.document or None,
+                           Options(args.note, args.date, args.force, args.allow_deletions, args.dry_run))
+    for d in decisions:
+        counts = ", ".join(f"{layer} +{c['added']} -{c['removed']} ~{c['changed']}"
+                           for layer, c in summarize(d.changes).items())
+        out(f"{d.document}: took {d.taken} (passes: {', '.join(d.passes)}); draft {counts or 'unchanged'}")
+    out(f"dry run: {len(decisions)} document(s) checked, nothing written" if args.dry_run else
+        f"adjudicated {len(decisions)} document(s); decisions recorded in annotations/adjudication/")
     return 0
 
 
@@ -148,10 +164,29 @@ def cmd_evaluate(args, layout: Layout) -> int:
 def register_quality(command) -> None:
     """The commands that measure annotations: agreement and evaluate."""
     p = command("agreement", cmd_agreement,
-                "Inter-annotator agreement between two annotation sets (folders or versions).")
-    p.add_argument("a", help="first set: folder, release, 'latest' or 'draft'")
-    p.add_argument("b", help="second set: folder, release, 'latest' or 'draft'")
+                "Inter-annotator agreement between annotation sets (folders, annotation passes or "
+                "versions): every pair of them, or of every stored pass with --passes.")
+    p.add_argument("sets", nargs="*", metavar="SET",
+                   help="a folder, the name of a pass under annotations/passes/, a release, 'latest' or "
+                        "'draft' (two or more; none with --passes: every stored pass)")
+    p.add_argument("--passes", action="store_true", help="every pair of the stored annotation passes")
+    p.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("adjudicate", cmd_adjudicate,
+                "Take one annotation pass of each document into the draft and record the decision in "
+                "annotations/adjudication/<document>.json.")
+    p.add_argument("--take", required=True, metavar="PASS",
+                   help="the pass to take: its name under annotations/passes/ (an annotator's pseudonym)")
+    p.add_argument("--document", action="append", metavar="ID",
+                   help="only this document (repeatable; default: every document the pass has)")
+    p.add_argument("--note", help="why this pass was taken (recorded; no names or e-mail addresses)")
+    p.add_argument("--date", help="the time of the decision, YYYY-MM-DDTHH:MM:SSZ (default: now)")
+    p.add_argument("--force", action="store_true",
+                   help="replace draft files that have changes of their own (they are lost)")
+    p.add_argument("--allow-deletions", action="store_true",
+                   help="take a pass that removes all, or more than half, of a draft file's annotations")
+    p.add_argument("--dry-run", action="store_true", help="check and print; write nothing")
 
     p = command("evaluate", cmd_evaluate,
                 "Score predictions (a folder of annotation files) against a gold version: "

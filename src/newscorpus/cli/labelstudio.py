@@ -1,10 +1,12 @@
 """CLI commands of the Label Studio round trip: ``newscorpus labelstudio config | export |
-import | push | pull``. Each command is one function of ``newscorpus.labelstudio``."""
+import | push | pull | suggest``. Each command is one function of ``newscorpus.labelstudio``."""
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+
+LISTED = 20  # file names printed after an import; the rest are counted (--json lists all)
 
 
 def _out(text: str) -> None:
@@ -34,8 +36,9 @@ def _report(result, args, target: str) -> None:
     if args.dry_run:
         _out(f"dry run: {len(result.documents)} document(s) checked, nothing written")
     else:
-        _out(f"imported {len(result.documents)} document(s) into the draft: "
-             + (", ".join(p.name for p in result.written) or "nothing to import"))
+        names = [p.name for p in result.written]
+        listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+        _out(f"imported {len(result.documents)} document(s) into the draft: " + (listed or "nothing to import"))
 
 
 def cmd_config(args, layout) -> int:
@@ -62,9 +65,34 @@ def cmd_export(args, layout) -> int:
     return 0
 
 
-def cmd_import(args, layout) -> int:
-    from newscorpus.labelstudio import import_file
+def _report_passes(result, args) -> None:
+    from newscorpus.quality.agreement import format_agreement
 
+    _notes(result.notes)
+    if args.json:
+        _out(json.dumps({"documents": result.documents, "passes": result.passes,
+                         "written": [str(p) for p in result.written], "dry_run": bool(args.dry_run),
+                         "agreement": result.agreement or []}, ensure_ascii=False, indent=2))
+        return
+    if not result.documents:
+        _out("nothing to import: no task has a submitted annotation")
+        return
+    for name, docs in result.passes.items():
+        _out(f"pass {name}: {len(docs)} document(s)")
+    _out(f"dry run: {len(result.documents)} document(s) checked, nothing written" if args.dry_run else
+         f"wrote {sum(len(d) for d in result.passes.values())} pass file(s) under annotations/passes/ for "
+         f"{len(result.documents)} document(s); the draft is unchanged")
+    for pair in result.agreement or []:
+        _out("")
+        _out(format_agreement(pair, pair["a"], pair["b"]))
+
+
+def cmd_import(args, layout) -> int:
+    from newscorpus.labelstudio import import_file, import_passes_file
+
+    if args.passes:
+        _report_passes(import_passes_file(layout, Path(args.file), args.dry_run), args)
+        return 0
     result = import_file(layout, Path(args.file), dry_run=args.dry_run, force=args.force,
                          allow_deletions=args.allow_deletions)
     _report(result, args, "draft" if not args.dry_run else "import (dry run)")
@@ -78,7 +106,8 @@ def cmd_push(args, layout) -> int:
              args.document or None, args.force)
     state = "created" if r.created_project else "updated" if r.config_updated else "found"
     _out(f"project {r.project_id} ({r.title!r}) {state} at {r.url}; version {r.version}")
-    _out(f"tasks: {len(r.created)} created, {len(r.replaced)} replaced, {len(r.unchanged)} unchanged")
+    _out(f"documents: {len(r.created)} created, {len(r.replaced)} replaced, {len(r.unchanged)} unchanged "
+         "(a task per view: entities, events, quotes)")
     _out(f"open: {r.url}/projects/{r.project_id}/data")
     return 0
 
@@ -87,10 +116,31 @@ def cmd_pull(args, layout) -> int:
     from newscorpus.labelstudio import pull
 
     r = pull(layout, args.url, args.project_title, args.project_id,
-             Path(args.save) if args.save else None, args.dry_run, args.force, args.allow_deletions)
+             Path(args.save) if args.save else None, args.dry_run, args.force, args.allow_deletions,
+             args.passes)
     sys.stderr.write(f"project {r.project_id} ({r.title!r}) at {r.url}: {r.tasks} task(s) with annotations"
                      + (f"; export saved to {r.saved}" if r.saved else "") + "\n")
-    _report(r.imported, args, "draft" if not args.dry_run else "pull (dry run)")
+    if args.passes:
+        _report_passes(r.imported, args)
+    else:
+        _report(r.imported, args, "draft" if not args.dry_run else "pull (dry run)")
+    return 0
+
+
+def cmd_suggest(args, layout) -> int:
+    from newscorpus.labelstudio import push_suggestions, write_suggestions
+
+    if args.output:
+        found, count = write_suggestions(layout, args.version, args.document or None, args.spacy_model,
+                                         Path(args.output))
+        sys.stderr.write(f"wrote {count} task(s) with suggestions ({found.model_version}, {found.names} known "
+                         f"names) to {args.output}\n")
+        return 0
+    r = push_suggestions(layout, args.url, args.project_title, args.project_id, args.version,
+                         args.document or None, args.spacy_model)
+    _out(f"project {r.project_id} ({r.title!r}) at {r.url}: suggestions {r.model_version} from {r.names} "
+         "known names")
+    _out(f"tasks: {len(r.created)} created, {len(r.updated)} given the suggestions, {len(r.unchanged)} unchanged")
     return 0
 
 
@@ -100,6 +150,9 @@ def _import_options(a) -> None:
     a.add_argument("--json", action="store_true", help="print the diff as JSON")
     a.add_argument("--force", action="store_true",
                    help="replace draft files that have changes of their own since the export")
+    a.add_argument("--passes", action="store_true",
+                   help="keep every annotator's annotation as a pass of its own "
+                        "(annotations/passes/<pseudonym>/); the draft is left alone")
     a.add_argument("--allow-deletions", action="store_true",
                    help="accept an annotation that removes all, or more than half, of a document's "
                         "annotations (refused otherwise: ls-mass-deletion)")
@@ -158,3 +211,18 @@ def register(sub, command) -> None:
     server(a)
     a.add_argument("--save", help="also save the raw JSON export to this file")
     _import_options(a)
+
+    a = action("suggest", cmd_suggest,
+               "Pre-annotate the documents that have no annotations yet with the names the corpus knows "
+               "(and, optionally, an installed spaCy pipeline), as Label Studio predictions; nothing is "
+               f"written into the draft. Token from ${TOKEN_ENV}.")
+    server(a)
+    _suggest_options(a)
+
+
+def _suggest_options(a) -> None:
+    a.add_argument("--version", default="latest", help="the release whose names are used (default: latest)")
+    a.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
+    a.add_argument("--spacy-model", metavar="NAME",
+                   help="also the entities of this installed spaCy pipeline (a package name or a folder)")
+    a.add_argument("--output", help="write the tasks to this file instead of sending them to Label Studio")

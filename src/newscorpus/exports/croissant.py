@@ -192,7 +192,28 @@ def _agreement_text(layout: Layout) -> str:
             f"{num(m['coreference_b_cubed']['f1'])}, event trigger F1 (exact) {num(v['exact']['f1'])}, "
             f"argument F1 {num(v['arguments']['f1'])}, quote content F1 (exact) {num(q['exact']['f1'])}. "
             "The passes were made by instances of the same kind of model from the same guidelines, so "
-            "these figures likely overstate what independent human annotators would reach.")
+            "these figures likely overstate what independent human annotators would reach."
+            + _gold_agreement_text(layout) + " Human agreement has not been measured yet.")
+
+
+def _gold_agreement_text(layout: Layout) -> str:
+    """Each pass made from a later release's guidelines, against that release's gold."""
+    from newscorpus.quality.agreement import agreement
+    from newscorpus.store.passes import read_pass_index
+    from newscorpus.store.versions import load_folder, read_index, version_dir
+
+    released = {r.version for r in read_index(layout)}
+    out = []
+    for name, info in sorted(read_pass_index(layout).items()):
+        if info.guidelines in released and name not in PASSES:
+            r = agreement(load_folder(layout.annotations / "passes" / name),
+                          load_folder(version_dir(layout, info.guidelines)))
+            out.append(f" Pass {name} ({info.annotator}, blind, from the {info.guidelines} guidelines) against "
+                       f"the {info.guidelines} gold: mention span F1 (exact) {r['mentions']['exact']['f1']:.3f}, "
+                       f"trigger F1 (exact) {r['events']['exact']['f1']:.3f}, argument F1 "
+                       f"{r['events']['arguments']['f1']:.3f}, quote content F1 (exact) "
+                       f"{r['quotes']['exact']['f1']:.3f}.")
+    return "".join(out)
 
 
 def _collection(pairs) -> tuple[str, int, str]:

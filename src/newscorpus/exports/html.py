@@ -8,7 +8,8 @@ another one is cut into pieces; the first piece has ``id`` and ``data-id``, the 
 ``data-cont``, and every piece of a cut annotation has ``data-split``. Checkboxes before
 the text switch each layer on and off by CSS alone (``:checked ~``). Below the text,
 tables list the events with their arguments and the quotes with cue and speaker, linking
-to the spans; no arrows are drawn."""
+to the spans; no arrows are drawn. The index shows the label distribution figure
+(``quality.figure``, the same as the dataset card's)."""
 from __future__ import annotations
 
 import colorsys
@@ -154,10 +155,14 @@ def document_page(doc: Document, ann: AnnotationSet, types: list[str], version: 
 
 
 def write_html(output: Path, inventory, version: str, pairs, result) -> None:
+    from newscorpus.quality.figure import FIGURE, label_distribution_svg
+    from newscorpus.quality.stats import StatsAccumulator
+
     types = inventory.labels("entity_types")
     atomic_write_text(output / "style.css", stylesheet(types))
-    rows = []
+    rows, stats = [], StatsAccumulator(inventory)
     for doc, ann in pairs:
+        stats.add(ann)
         path = output / f"{doc.id}.html"
         atomic_write_chunks(path, document_page(doc, ann, types, version))
         result.files.append(path)
@@ -168,5 +173,8 @@ def write_html(output: Path, inventory, version: str, pairs, result) -> None:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>newscorpus '
         f'{escape(version)}</title><link rel="stylesheet" href="style.css"></head><body>\n'
         f"<h1>newscorpus, annotation version {escape(version)}</h1>\n<table><tr><th>document</th><th>split</th>"
-        "<th>mentions</th><th>events</th><th>quotes</th></tr>\n" + "\n".join(rows) + "\n</table></body></html>\n"))
-    result.files += [output / "style.css", output / "index.html"]
+        "<th>mentions</th><th>events</th><th>quotes</th></tr>\n" + "\n".join(rows) + "\n</table>\n"
+        f'<h2>Label distribution</h2>\n<p><img src="{FIGURE}" alt="Bar chart of the counts of entity mentions '
+        'by type, events by type and quotes by kind"></p>\n</body></html>\n'))
+    atomic_write_text(output / FIGURE, label_distribution_svg(stats.result(), version))
+    result.files += [output / "style.css", output / "index.html", output / FIGURE]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscorpus.hf.shards import SHARD_BYTES
+from newscorpus.quality.figure import FIGURE, label_distribution_svg
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
 
@@ -38,7 +39,7 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, features_for
+    from newscorpus.hf.features import CONFIGS, DEFAULT_CONFIG, card_yaml_features, features_for
 
     counts, sizes = written.counts, written.sizes
 
@@ -80,22 +81,45 @@ def _card_data(inventory: Inventory, written, version: str, fingerprints: dict):
         if config == DEFAULT_CONFIG:
             metadata[config]["default"] = True
     DatasetInfosDict(infos).to_dataset_card_data(card)
+    for info in card["dataset_info"] if isinstance(card["dataset_info"], list) else [card["dataset_info"]]:
+        info["features"] = card_yaml_features(info["features"])  # datasets 2.x reads them too
     MetadataConfigs(metadata).to_dataset_card_data(card)
     return card
 
 
 def _agreement_pairs(layout: Layout) -> list[dict]:
-    """Agreement of every pair of stored independent passes (none with fewer than two)."""
+    """Agreement of every pair of stored passes made from the same guidelines (the pass
+    index says which; unlisted passes form one group), none with fewer than two."""
     from newscorpus.quality.agreement import agreement
+    from newscorpus.store.passes import pass_folders, read_pass_index
     from newscorpus.store.versions import load_folder
 
-    passes = layout.annotations / "passes"
-    names = sorted(p.name for p in passes.iterdir() if p.is_dir()) if passes.is_dir() else []
-    if len(names) < 2:
-        return []
-    sets = {n: load_folder(passes / n) for n in names}
-    return [{"a": a, "b": b, "result": agreement(sets[a], sets[b])}
-            for i, a in enumerate(names) for b in names[i + 1:]]
+    index = read_pass_index(layout)
+    groups: dict[str, list[str]] = {}
+    for folder in pass_folders(layout):
+        info = index.get(folder.name)
+        groups.setdefault(info.guidelines if info else "unknown", []).append(folder.name)
+    sets = {n: load_folder(layout.annotations / "passes" / n) for g in groups.values() for n in g}
+    return [{"a": a, "b": b, "guidelines": g, "result": agreement(sets[a], sets[b])}
+            for g, names in sorted(groups.items()) for i, a in enumerate(names) for b in names[i + 1:]]
+
+
+def _gold_agreement(layout: Layout) -> list[dict]:
+    """Agreement of each indexed pass with the gold of the release whose guidelines it
+    was made from (passes made from the draft's guidelines have no gold yet)."""
+    from newscorpus.quality.agreement import agreement
+    from newscorpus.store.passes import read_pass_index
+    from newscorpus.store.versions import load_folder, read_index, version_dir
+
+    released = {r.version for r in read_index(layout)}
+    rows = []
+    for name, info in sorted(read_pass_index(layout).items()):
+        if info.guidelines in released:
+            result = agreement(load_folder(layout.annotations / "passes" / name),
+                               load_folder(version_dir(layout, info.guidelines)))
+            rows.append({"name": name, "gold": info.guidelines, "annotator": info.annotator,
+                         "result": result})
+    return rows
 
 
 def _changelog_entries(layout: Layout, version: str) -> list[str] | None:
@@ -164,7 +188,9 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, written,
         "shard_mb": SHARD_BYTES // 2**20,
         "labels": labels,
         "event_types": event_types,
+        "figure": FIGURE,
         "agreement": _agreement_pairs(layout),
+        "gold_agreement": _gold_agreement(layout),
         "changelog": _changelog_entries(layout, version),
         "bibtex": bibtex,
     }
@@ -214,3 +240,5 @@ def write_card(layout: Layout, folder: Path, version: str, inventory: Inventory,
         raise CorpusError(problems)
     card = render_card(layout, version, inventory, written, fingerprints, report, to_bibtex(data))
     (folder / "README.md").write_text(card if card.endswith("\n") else card + "\n", encoding="utf-8")
+    # the card's figure, from the statistics of its label tables
+    (folder / FIGURE).write_text(label_distribution_svg(written.stats, version), encoding="utf-8")

@@ -88,6 +88,24 @@ def features_for(config: str, inventory: Inventory):
     raise ValueError(config)
 
 
+def card_yaml_features(yaml_features):
+    """A config's features as the card's YAML writes them: ``Features._to_yaml_list()``
+    of datasets 5.x, with every list of a non-struct feature (tags, tokens, offsets)
+    written ``sequence:`` instead of ``list:``. datasets 2.x reads ``list: <feature>`` as
+    a plain Python list (``[ClassLabel(...)]``, no ``.feature``) and ``sequence:`` as
+    ``Sequence(ClassLabel(...))``; 5.x reads both as ``List``. Lists of structs stay
+    ``list:``: a ``sequence:`` of a struct is a struct of lists in both versions."""
+    if isinstance(yaml_features, list):
+        return [card_yaml_features(x) for x in yaml_features]
+    if not isinstance(yaml_features, dict):
+        return yaml_features
+    out = {}
+    for key, value in yaml_features.items():
+        value = card_yaml_features(value)
+        out["sequence" if key == "list" and not isinstance(value, list) else key] = value
+    return out
+
+
 def _tokens() -> dict:
     from datasets import List, Value
 

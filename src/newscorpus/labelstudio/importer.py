@@ -12,8 +12,8 @@ from typing import Any, Iterable, Iterator
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.labelstudio.names import FORMAT, TOOL
-from newscorpus.labelstudio.reader import TaskReader, read_task
+from newscorpus.labelstudio.names import ALL, FORMAT, FORMATS, TOOL, VIEW_LAYERS, VIEWS
+from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
@@ -63,10 +63,12 @@ def choose_annotation(annotations: list) -> tuple[dict | None, list[dict], int]:
     return ordered[0], ordered[1:], cancelled
 
 
-def _known_ids(layout: Layout, doc_id: str, source: AnnotationSet) -> set[str]:
-    """Every id this document has used in the source, the draft and the releases: new
-    annotations never reuse one."""
-    taken = set(source.by_id())
+def _known_ids(layout: Layout, doc_id: str, source: AnnotationSet, register: dict) -> set[str]:
+    """Every id this document has used in the source, the draft and the releases, and
+    the high-water marks of the id register: new annotations never reuse one."""
+    from newscorpus.store.idregister import mark_ids
+
+    taken = set(source.by_id()) | mark_ids(register.get(doc_id) or {})
     paths = [layout.draft / f"{doc_id}.json"]
     if layout.releases.is_dir():
         paths += sorted(layout.releases.glob(f"*/{doc_id}.json"))
@@ -98,10 +100,10 @@ def _draft_now(layout: Layout, doc_id: str, text_sha256: str) -> tuple[Annotatio
 def unpulled_changes(source: AnnotationSet, current: AnnotationSet, new: AnnotationSet) -> list[str]:
     """Changes the draft has against the exported source that did not come from Label
     Studio and that the imported annotation does not have: what an import would lose."""
-    from newscorpus.store.diff import content_key
+    from newscorpus.store.diff import content_tuple
 
-    def key(item) -> str | None:
-        return None if item is None else type(item).__name__ + json.dumps(content_key(item), sort_keys=True)
+    def key(item) -> tuple | None:
+        return None if item is None else (type(item).__name__, content_tuple(item))
 
     layer_of = {Entity: "entities", Mention: "mentions", Event: "events", Quote: "quotes"}
     src, cur, got = source.by_id(), current.by_id(), new.by_id()
@@ -152,7 +154,12 @@ class _Import:
     versions: dict[str, str] = field(default_factory=dict)
     readers: dict[str, TaskReader] = field(default_factory=dict)
     priors: dict[str, tuple[AnnotationSet | None, bool]] = field(default_factory=dict)
-    seen: dict[str, str] = field(default_factory=dict)  # document id -> the task that had it
+    seen: dict[tuple[str, str], str] = field(default_factory=dict)  # (document, view) -> its task
+    register: dict = field(default_factory=dict)  # the id register's documents (store.idregister)
+    current: str | None = None  # the document whose view tasks are being read
+    views: dict[str, AnnotationSet] = field(default_factory=dict)  # view -> the set it gave
+    taken: set[str] = field(default_factory=set)  # the ids the current document ever used
+    finished: set[str] = field(default_factory=set)  # documents whose tasks were all read
     done: list[str] = field(default_factory=list)  # the documents read so far
     changes: list[dict] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -174,14 +181,21 @@ def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool
         raise CorpusError(Problem(shown, "", "ls-format",
                                   "not a Label Studio JSON export: expected a list of tasks, found "
                                   f"{type(tasks).__name__}"))
+    from newscorpus.store.idregister import read_register
+
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, inventory, _document_index(layout))
+    run = _Import(layout, shown, inventory, _document_index(layout), register=read_register(layout))
     txn = None if dry_run else Transaction(layout)
     try:
         for i, task in enumerate(tasks):
+            if _task_doc(task) != run.current:
+                _merge_views(run)
+                _finish_task(run, txn, force, allow_deletions)
             _import_task(run, i, task)
-            _finish_task(run, txn, force, allow_deletions)
+        _merge_views(run)
+        _finish_task(run, txn, force, allow_deletions)
         run.fail_if_problems()
+        _write_register(run, txn)
     except BaseException:
         if txn is not None:
             txn.abort()
@@ -190,6 +204,36 @@ def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool
         txn.commit()
     run.changes.sort(key=lambda c: c["document"])  # stable: each document's order is kept
     return ImportResult(sorted(run.done), run.versions, run.notes, run.changes, sorted(run.written))
+
+
+def _task_doc(task: Any) -> str | None:
+    """The document a task is for, if it says (the views of a document are read together)."""
+    data = task.get("data") if isinstance(task, dict) else None
+    block = data.get("newscorpus") if isinstance(data, dict) else None
+    doc_id = block.get("document_id") if isinstance(block, dict) else None
+    return doc_id if isinstance(doc_id, str) else None
+
+
+def _merge_views(run: _Import) -> None:
+    """The sets the views of the current document gave, merged (reader.merge_views)."""
+    doc_id, views = run.current, run.views
+    run.current, run.views = None, {}
+    if doc_id is None or not views or doc_id not in run.sources:
+        return
+    run.finished.add(doc_id)
+    reader = run.readers[doc_id]
+    run.sets[doc_id], notes = merge_views(run.sources[doc_id], views, reader.provenance, reader.where)
+    run.notes += notes
+
+
+def _write_register(run: _Import, txn: Transaction | None) -> None:
+    """The id register raised to every id the imported documents now use (in the
+    import's transaction)."""
+    from newscorpus.store.idregister import register_data, register_path
+
+    if txn is None or not run.written:
+        return
+    txn.write_json(register_path(run.layout), register_data(run.register))
 
 
 def _document_index(layout: Layout):
@@ -201,6 +245,9 @@ def _document_index(layout: Layout):
 def _finish_task(run: _Import, txn: Transaction | None, force: bool, allow_deletions: bool) -> None:
     """Check the set the last task gave; stage it if nothing is wrong so far; forget it."""
     if not run.sets:
+        run.sources.clear()
+        run.readers.clear()
+        run.priors.clear()
         return
     _validate(run)
     if not run.problems and not force:
@@ -216,35 +263,58 @@ def _finish_task(run: _Import, txn: Transaction | None, force: bool, allow_delet
 
 
 def _import_task(run: _Import, i: int, task: Any) -> None:
-    """One task: checked, its annotation chosen and read; the set it gives is kept."""
+    """One task (one view of a document): checked, its annotation chosen and read; the
+    set it gives is kept until the document's views are merged."""
     found = _task_document(run, i, task)
     if found is None:
         return
-    tptr, tid, where, doc, block = found
+    tptr, tid, where, doc, block, view = found
     source, annotations = _task_source(run, tptr, where, task, block)
-    if source is None:
+    if source is None or not _same_source(run, tptr, where, doc, source):
         return
     chosen = _choose(run, where, annotations)
     if chosen is None:
         return
     aindex = annotations.index(chosen)
     reader = TaskReader(run.layout, run.inventory, run.shown, tptr, where, doc, source, chosen,
-                        f"{tptr}/annotations/{aindex}", _provenance(run.layout, task, tid, chosen))
-    prior, readable = _draft_now(run.layout, doc.id, doc.text_sha256)
-    run.priors[doc.id] = (prior, readable)
-    new = read_task(reader, _known_ids(run.layout, doc.id, source), prior)
+                        f"{tptr}/annotations/{aindex}", _provenance(run.layout, task, tid, chosen), view)
+    new = read_task(reader, run.taken, run.priors[doc.id][0])
     run.problems += reader.problems
     run.notes += reader.notes
     run.notes += _anchored_notes(where, reader.anchored)
     if new is None:
         return
-    run.sets[doc.id], run.sources[doc.id], run.versions[doc.id] = new, source, source.version
-    run.readers[doc.id] = reader
+    run.views[view] = new
+    first = run.readers.setdefault(doc.id, reader)
+    if first is not reader:
+        first.region_of.update(reader.region_of)
+        first.where = first.where.replace(" (", f", {where.split(' (')[0]} (", 1)
+        if view == "entities":  # a mention deleted there: the events and quotes it leaves get its annotator
+            first.provenance = reader.provenance
 
 
-def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Document, dict] | None:
-    """A task exported by newscorpus for a document of the corpus, seen once, whose text
-    did not change: (pointer, task id, where, document, data.newscorpus block)."""
+def _same_source(run: _Import, tptr: str, where: str, doc: Document, source: AnnotationSet) -> bool:
+    """The first view task of a document sets the source, the draft and the ids taken;
+    the next ones must have been exported from the same annotations (ls-view-mismatch)."""
+    if run.current != doc.id:
+        run.current, run.views = doc.id, {}
+        run.sources[doc.id], run.versions[doc.id] = source, source.version
+        run.priors[doc.id] = _draft_now(run.layout, doc.id, doc.text_sha256)
+        run.taken = _known_ids(run.layout, doc.id, source, run.register)
+        return True
+    if source is not run.sources[doc.id] and source.to_dict() != run.sources[doc.id].to_dict():
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-view-mismatch",
+                                    f"{where}: the views of {doc.id} were exported from different annotations "
+                                    f"({run.sources[doc.id].version} and {source.version}); push again "
+                                    "(pull what was annotated first)", doc.id))
+        return False
+    return True
+
+
+def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Document, dict, str] | None:
+    """A task exported by newscorpus for a document of the corpus, each view seen once,
+    whose text did not change: (pointer, task id, where, document, data.newscorpus
+    block, view)."""
     tptr = f"/{i}"
     if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
         run.problems.append(Problem(run.shown, tptr, "ls-format",
@@ -254,24 +324,25 @@ def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Docu
     tid = task.get("id", i)
     data = task["data"]
     block = data.get("newscorpus")
-    if not isinstance(block, dict) or block.get("format") != FORMAT:
+    if not isinstance(block, dict) or block.get("format") not in FORMATS:
         run.problems.append(Problem(run.shown, tptr + "/data", "ls-wrong-interface",
                                     f"task {tid} was not exported by 'newscorpus labelstudio' (no "
                                     f"data.newscorpus block of format {FORMAT}): an export from another "
                                     "project or labeling interface?"))
         return None
+    view = block.get("view") if block.get("format") == FORMAT else ALL
     doc_id = block.get("document_id")
-    where = f"task {tid} ({doc_id})"
+    where = f"task {tid} ({doc_id}{'' if view == ALL else ', ' + str(view) + ' view'})"
+    if view not in VIEWS + (ALL,):
+        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/view", "ls-format",
+                                    f"task {tid}: unknown view (expected one of {', '.join(VIEWS)})", str(view)))
+        return None
     if run.docs_raw.get(doc_id) is None:
         run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/document_id", "ls-unknown-document",
                                     f"task {tid}: no document with this id in corpus/documents", str(doc_id)))
         return None
-    if doc_id in run.seen:
-        run.problems.append(Problem(run.shown, tptr, "ls-duplicate-document",
-                                    f"{where}: the export has a second task for this document "
-                                    f"(first: task {run.seen[doc_id]})", doc_id))
+    if not _first_of_view(run, tptr, tid, where, doc_id, view):
         return None
-    run.seen[doc_id] = str(tid)
     doc = Document.from_dict(run.docs_raw.get(doc_id))
     if block.get("text_sha256") != doc.text_sha256 or data.get("text") != doc.text:
         run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/text_sha256", "ls-text-changed",
@@ -280,7 +351,25 @@ def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Docu
                                     f"{str(block.get('text_sha256'))[:12]}...); its offsets mean nothing "
                                     "on the new text: export and annotate again", doc_id))
         return None
-    return tptr, tid, where, doc, block
+    return tptr, tid, where, doc, block, view
+
+
+def _first_of_view(run: _Import, tptr: str, tid: Any, where: str, doc_id: str, view: str) -> bool:
+    """ls-duplicate-document: a second task for a document's view (a task of format /1
+    is every view), or a task of a document whose tasks were not together."""
+    clash = [v for v in (VIEWS + (ALL,) if view == ALL else (view, ALL)) if (doc_id, v) in run.seen]
+    if clash:
+        run.problems.append(Problem(run.shown, tptr, "ls-duplicate-document",
+                                    f"{where}: the export has a second task for this document "
+                                    f"(first: task {run.seen[(doc_id, clash[0])]})", doc_id))
+        return False
+    if doc_id in run.finished and run.current != doc_id:
+        run.problems.append(Problem(run.shown, tptr, "ls-duplicate-document",
+                                    f"{where}: the tasks of this document are not together in the export "
+                                    "(push again to make them so)", doc_id))
+        return False
+    run.seen[(doc_id, view)] = str(tid)
+    return True
 
 
 def _task_source(run: _Import, tptr: str, where: str, task: dict,
@@ -293,12 +382,17 @@ def _task_source(run: _Import, tptr: str, where: str, task: dict,
                                     f"{str(block.get('inventory_sha256'))[:12]}..., now "
                                     f"{run.inventory.sha256[:12]}...): push the tasks again"))
         return None, []
-    try:
-        source = unpack_source(block["source"])
-    except (KeyError, TypeError, IndexError, ValueError):
-        run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-format",
-                                    f"{where}: the exported source annotations are missing or damaged"))
-        return None, []
+    last = getattr(run, "last_source", None)  # the views of a document carry the same source
+    if last is not None and last[0] == block.get("document_id") and last[1] == block.get("source"):
+        source = last[2]
+    else:
+        try:
+            source = unpack_source(block["source"])
+        except (KeyError, TypeError, IndexError, ValueError):
+            run.problems.append(Problem(run.shown, tptr + "/data/newscorpus/source", "ls-format",
+                                        f"{where}: the exported source annotations are missing or damaged"))
+            return None, []
+        run.last_source = (block.get("document_id"), block.get("source"), source)
     annotations = task.get("annotations")
     if not isinstance(annotations, list):
         run.problems.append(Problem(run.shown, tptr, "ls-format",
@@ -404,10 +498,12 @@ def _stage(run: _Import, txn: Transaction | None) -> None:
     """The diff of the task's set against the exported version, and its draft file
     staged (not in a dry run)."""
     from newscorpus.store.diff import diff_sets
+    from newscorpus.store.idregister import updated
 
     for doc_id, ann in sorted(run.sets.items()):
         run.done.append(doc_id)
         run.changes += diff_sets({doc_id: replace(run.sources[doc_id], version="draft")}, {doc_id: ann})
+        run.register = updated(run.register, doc_id, set(ann.by_id()) | run.taken)
         if txn is not None:
             path = run.layout.draft / f"{doc_id}.json"
             txn.write_json(path, ann.to_dict())

@@ -6,19 +6,17 @@ import re
 
 
 class Offsets:
-    """Interpretations of Label Studio offsets on one document text."""
+    """Interpretations of Label Studio offsets on one document text. The maps are made on
+    the first region whose offsets are not simply right (most regions need none)."""
 
     def __init__(self, text: str):
         self.text = text
+        self._ready = False
+
+    def _prepare(self) -> None:
+        text = self.text
         self.astral = any(ord(c) > 0xFFFF for c in text)
-        self.u16: dict[int, int] | None = None
-        if self.astral:
-            self.u16 = {}
-            u = 0
-            for i, ch in enumerate(text):
-                self.u16[u] = i
-                u += 2 if ord(ch) > 0xFFFF else 1
-            self.u16[u] = len(text)
+        self.u16: dict[int, int] | None = _utf16_map(text) if self.astral else None
         # the text with every whitespace run collapsed to one space, and where each
         # collapsed character starts and ends in the real text
         self.c_start: list[int] = []
@@ -30,14 +28,9 @@ class Offsets:
             self.c_end.append(m.end())
         self.collapsed = "".join(collapsed)
         self.has_runs = len(self.collapsed) != len(text)
-        self.cu16: dict[int, int] | None = None
-        if self.astral and self.has_runs:
-            self.cu16 = {}
-            u = 0
-            for i, ch in enumerate(self.collapsed):
-                self.cu16[u] = i
-                u += 2 if ord(ch) > 0xFFFF else 1
-            self.cu16[u] = len(self.collapsed)
+        self.cu16: dict[int, int] | None = (_utf16_map(self.collapsed) if self.astral and self.has_runs
+                                            else None)
+        self._ready = True
 
     def _from_collapsed(self, s: int, e: int) -> tuple[int, int] | None:
         if not 0 <= s < e <= len(self.collapsed):
@@ -45,6 +38,8 @@ class Offsets:
         return self.c_start[s], self.c_end[e - 1]
 
     def candidates(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        if not self._ready:
+            self._prepare()
         out = []
         if self.u16 is not None and start in self.u16 and end in self.u16:
             out.append((self.u16[start], self.u16[end], "UTF-16 code unit offsets"))
@@ -57,6 +52,17 @@ class Offsets:
                 if span:
                     out.append((*span, "UTF-16 offsets in whitespace-collapsed text"))
         return out
+
+
+def _utf16_map(text: str) -> dict[int, int]:
+    """UTF-16 code unit offset -> code point offset, at every character boundary."""
+    out = {}
+    u = 0
+    for i, ch in enumerate(text):
+        out[u] = i
+        u += 2 if ord(ch) > 0xFFFF else 1
+    out[u] = len(text)
+    return out
 
 
 def _matches(actual: str, value: str) -> bool:

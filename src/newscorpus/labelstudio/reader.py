@@ -12,9 +12,10 @@ from typing import Any
 from newscorpus.errors import Problem
 from newscorpus.rules.checks import registered
 from newscorpus.labelstudio.config import choices_of, relation_labels
-from newscorpus.labelstudio.names import (ATTRIBUTES, CHOICE_CONTROLS, CONTENT, COREF_REL, CUE_REL, EVENT,
-                                          LABEL_CONTROLS, MENTION, MENTION_KIND, OBJECT, POLARITY, QUOTE,
-                                          QUOTE_KIND, REALIS, SPEAKER_REL)
+from newscorpus.labelstudio.names import (ALL, ATTRIBUTES, CHOICE_CONTROLS, CONTENT, COREF_REL, CUE_REL,
+                                          ENTITIES_VIEW, ENTITY, EVENT, LABEL_CONTROLS, MENTION, MENTION_KIND,
+                                          NEW_ENTITY, OBJECT, OPTIONAL_ATTRIBUTES, POLARITY, QUOTE, QUOTE_KIND,
+                                          REALIS, SPEAKER_REL, VIEW, VIEW_KINDS, VIEW_LAYERS)
 from newscorpus.labelstudio.offsets import Offsets, anchor
 from newscorpus.model import (LAYERS, AnnotationSet, Argument, Document, Entity, Event, Mention, clusters as union_clusters,
                               Provenance, Quote, Span, _idkey)
@@ -66,8 +67,9 @@ class TaskReader:
 
     def __init__(self, layout: Layout, inventory: Inventory, shown: str, tptr: str,
                  where: str, doc: Document, source: AnnotationSet, annotation: dict,
-                 aptr: str, provenance: Provenance):
+                 aptr: str, provenance: Provenance, view: str = ALL):
         self.layout, self.inventory, self.shown = layout, inventory, shown
+        self.view = view  # which view the task is (names.VIEWS), ALL for a task of format /1
         self.tptr, self.where, self.doc, self.source = tptr, where, doc, source
         self.annotation, self.aptr, self.provenance = annotation, aptr, provenance
         self.problems: list[Problem] = []
@@ -75,6 +77,7 @@ class TaskReader:
         self.notes: list[str] = []
         self.region_of: dict[str, str] = {}  # annotation id -> Label Studio region id
         self.allowed = choices_of(inventory)
+        self.entity_ids = {e.id for e in source.entities}
 
     def problem(self, ptr: str, check: str, message: str, text: str | None = None) -> None:
         self.problems.append(Problem(self.shown, ptr, registered(check), f"{self.where}: {message}", text))
@@ -100,6 +103,8 @@ def read_regions(reader: TaskReader) -> tuple[dict[str, _Region], list[tuple[str
         if item.get("type") == "relation":
             relations.append((ptr, item))
             continue
+        if item.get("from_name") == VIEW and item.get("type") == "choices":
+            continue  # the hidden choice that shows the view's own labels
         _read_region_item(reader, regions, ptr, item)
     for rid, region in regions.items():
         if region.control is None:
@@ -170,7 +175,14 @@ def _read_choices(reader: TaskReader, region: _Region, ptr: str, control: str, v
     if not isinstance(values, list):
         reader.problem(ptr + "/value", "ls-format", f"region {region.rid}: {control} has no choices list")
         return
-    bad = [v for v in values if v not in reader.allowed[control]]
+    if control == ENTITY:
+        bad = [v for v in values if entity_key(reader, v) is None]
+        if bad:
+            reader.problem(ptr + "/value/choices", "ls-unknown-label",
+                           f"region {region.rid}: {control} value is neither an entity of the task "
+                           f"('eN: name') nor '{NEW_ENTITY}N'", str(bad[0]))
+            return
+    bad = [v for v in values if v not in reader.allowed[control]] if control != ENTITY else []
     if bad:
         reader.problem(ptr + "/value/choices", "ls-unknown-label",
                        f"region {region.rid}: {control} value not in the inventory "
@@ -178,6 +190,16 @@ def _read_choices(reader: TaskReader, region: _Region, ptr: str, control: str, v
         return
     region.attrs.setdefault(control, []).extend(values)
     region.attr_ptrs[control] = ptr
+
+
+def entity_key(reader: TaskReader, value) -> str | None:
+    """The entity an Entity choice means: a source entity id, or 'new N'; None if neither."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith(NEW_ENTITY) and value[len(NEW_ENTITY):].strip().isdigit():
+        return "new " + value[len(NEW_ENTITY):].strip()
+    ident = value.split(":", 1)[0].strip()
+    return ident if ident in reader.entity_ids else None
 
 
 def anchor_regions(reader: TaskReader, regions: dict[str, _Region]) -> None:
@@ -207,8 +229,13 @@ def check_attributes(reader: TaskReader, regions: dict[str, _Region]) -> None:
         if kind is None:
             continue
         wanted = ATTRIBUTES[kind]
+        optional = OPTIONAL_ATTRIBUTES.get(kind, ())
         for control, values in region.attrs.items():
-            if control not in wanted:
+            if control in optional and len(values) > 1:
+                reader.problem(region.attr_ptrs[control], "ls-missing-attribute",
+                               f"{kind} region {rid} has {len(values)} {control} values; give it one",
+                               region.text)
+            if control not in wanted + optional:
                 reader.problem(region.attr_ptrs[control], "ls-missing-attribute",
                                f"region {rid} is a {kind} region and takes no {control}", region.text)
         for control in wanted:
@@ -217,6 +244,57 @@ def check_attributes(reader: TaskReader, regions: dict[str, _Region]) -> None:
                 reader.problem(region.attr_ptrs.get(control, region.ptr), "ls-missing-attribute",
                                f"{kind} region {rid} needs exactly one {control}, found "
                                f"{', '.join(values) if values else 'none'}", region.text)
+
+
+# --- views -----------------------------------------------------------------------------------
+
+VIEW_OF_KIND = {"mention": ENTITIES_VIEW, "event": "events", "content": "quotes", "cue": "quotes"}
+
+
+def check_view(reader: TaskReader, regions: dict[str, _Region]) -> None:
+    """ls-view-scope: a region of a kind the task's view does not hold, and, outside the
+    entities view, a mention added, changed or deleted (mentions are shown in the events
+    and quotes views for arguments and speakers, and changed in the entities view)."""
+    kinds = VIEW_KINDS[reader.view]
+    for rid, region in regions.items():
+        if region.kind is not None and region.kind not in kinds:
+            reader.problem(region.ptr, "ls-view-scope",
+                           f"{region.kind} region {rid} in the {reader.view} view: annotate "
+                           f"{region.kind} regions in the {VIEW_OF_KIND[region.kind]} view", region.text)
+    if reader.view in (ALL, ENTITIES_VIEW):
+        return
+    source = {m.id: m for m in reader.source.mentions}
+    for rid, region in regions.items():
+        if region.kind != "mention":
+            continue
+        m = source.get(rid)
+        kind = (region.attrs.get(MENTION_KIND) or [None])[0]
+        if m is None or (m.start, m.end, m.type, m.kind) != (region.start, region.end, region.label, kind):
+            what = "added" if m is None else "changed"
+            reader.problem(region.ptr, "ls-view-scope",
+                           f"mention region {rid} was {what} in the {reader.view} view: mentions are "
+                           f"added and changed in the {ENTITIES_VIEW} view", region.text)
+    for mid in sorted(set(source) - set(regions), key=_idkey):
+        reader.problem(reader.aptr + "/result", "ls-view-scope",
+                       f"mention {mid} was deleted in the {reader.view} view: mentions are deleted in the "
+                       f"{ENTITIES_VIEW} view", source[mid].text)
+
+
+def entity_links(reader: TaskReader, regions: dict[str, _Region]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Coreference from the per-mention Entity choices: the mentions with the same choice
+    linked in a chain, and each mention's chosen source entity (region id -> entity id)."""
+    groups: dict[str, list[str]] = {}
+    chosen: dict[str, str] = {}
+    for rid, region in regions.items():
+        values = region.attrs.get(ENTITY) or []
+        if region.kind != "mention" or len(values) != 1:
+            continue
+        key = entity_key(reader, values[0])
+        groups.setdefault(key, []).append(rid)
+        if not key.startswith("new "):
+            chosen[rid] = key
+    pairs = [(a, b) for members in groups.values() for a, b in zip(members, members[1:])]
+    return pairs, chosen
 
 
 # --- relations -----------------------------------------------------------------------------
@@ -289,7 +367,10 @@ def _link(reader: TaskReader, ptr: str, ra: _Region, rb: _Region, label: str | N
     kinds = {ra.kind: ra, rb.kind: rb}
     pair = frozenset((ra.kind, rb.kind))
     desc = f"relation {ra.rid} ({ra.kind} {ra.text!r}) -> {rb.rid} ({rb.kind} {rb.text!r})"
-    if pair == {"mention"} and label in (None, COREF_REL):
+    if pair == {"mention"} and label in (None, COREF_REL) and reader.view != ALL:
+        reader.problem(ptr, "ls-relation-invalid", f"{desc}: coreference is not a relation any more; "
+                       "give both mentions the same Entity in the entities view")
+    elif pair == {"mention"} and label in (None, COREF_REL):
         links.coref.append((ra.rid, rb.rid))
     elif pair == {"event", "mention"} and label in roles:
         links.args.setdefault(kinds["event"].rid, []).append((label, kinds["mention"].rid))
@@ -314,12 +395,14 @@ def read_task(reader: TaskReader, taken: set[str], prior: AnnotationSet | None =
     ids are added to it). ``prior``: the current draft of the document. A region drawn in
     Label Studio that an earlier import already turned into an annotation (same layer,
     same span, an id the source does not have) keeps that annotation's id, so that
-    pulling twice never renumbers anything."""
+    pulling twice never renumbers anything. The layers the task's view is not the
+    authority for (names.VIEW_LAYERS) are the source's, unchanged."""
     regions, relations = read_regions(reader)
     if reader.problems:
         return None
     anchor_regions(reader, regions)
     check_attributes(reader, regions)
+    check_view(reader, regions)
     coref, args, speakers, cues = read_relations(reader, regions, relations)
     if reader.problems:
         return None
@@ -328,9 +411,13 @@ def read_task(reader: TaskReader, taken: set[str], prior: AnnotationSet | None =
     ids = assign_ids(src, ordered, taken, prior)
     for rid, new in ids.items():
         reader.region_of[new] = rid
-
     mentions = {ids[r.rid]: r for r in ordered if r.kind == "mention"}
-    entities, entity_of = read_entities(reader, mentions, coref, taken, prior)
+    if "mentions" in VIEW_LAYERS[reader.view]:
+        more, chosen = entity_links(reader, regions)
+        entities, entity_of = read_entities(reader, mentions, coref + more, taken, prior,
+                                            {ids[rid]: eid for rid, eid in chosen.items()})
+    else:
+        entities, entity_of = list(src.entities), {m.id: m.entity for m in src.mentions}
     if reader.problems:
         return None
     prov = reader.provenance
@@ -340,7 +427,42 @@ def read_task(reader: TaskReader, taken: set[str], prior: AnnotationSet | None =
     new_quotes = _quotes(ordered, regions, ids, speakers, cues, prov)
     result = AnnotationSet(src.document_id, reader.doc.text_sha256, "draft", entities, new_mentions,
                            new_events, new_quotes, src.schema_version)
-    return _keep_provenance(result, src, reader.provenance)
+    return _keep_provenance(_in_view(result, src, reader.view), src, reader.provenance)
+
+
+def merge_views(source: AnnotationSet, views: dict[str, AnnotationSet], provenance: Provenance,
+                where: str) -> tuple[AnnotationSet, list[str]]:
+    """The sets ``read_task`` gave for the views of one document (view -> set), merged
+    into one: each view gives the layers it is the authority for (names.VIEW_LAYERS),
+    the source the others. An argument or speaker whose mention was deleted in the
+    entities view is dropped, the event or quote stamped with ``provenance``; the notes
+    say so."""
+    merged = replace(source, version="draft", text_sha256=next(iter(views.values())).text_sha256)
+    for view, ann in views.items():
+        merged = replace(merged, **{layer: list(getattr(ann, layer)) for layer in VIEW_LAYERS[view]})
+    mention_ids = {m.id for m in merged.mentions}
+    notes, events, quotes = [], [], []
+    for v in merged.events:
+        kept = tuple(a for a in v.arguments if a.mention in mention_ids)
+        if kept != v.arguments:
+            notes.append(f"{where}: event {v.id} loses its argument(s) "
+                         f"{', '.join(a.mention for a in v.arguments if a not in kept)}: the mention was "
+                         "deleted in the entities view")
+            v = replace(v, arguments=kept, provenance=replace(provenance, introduced_in=v.provenance.introduced_in))
+        events.append(v)
+    for q in merged.quotes:
+        if q.speaker is not None and q.speaker not in mention_ids:
+            notes.append(f"{where}: quote {q.id} loses its speaker {q.speaker}: the mention was deleted "
+                         "in the entities view")
+            q = replace(q, speaker=None, provenance=replace(provenance, introduced_in=q.provenance.introduced_in))
+        quotes.append(q)
+    return replace(merged, events=events, quotes=quotes), notes
+
+
+def _in_view(result: AnnotationSet, source: AnnotationSet, view: str) -> AnnotationSet:
+    """The layers of the view from the result, the others from the source."""
+    return replace(result, **{layer: list(getattr(source, layer)) for layer in LAYERS
+                              if layer not in VIEW_LAYERS[view]})
 
 
 def assign_ids(source: AnnotationSet, ordered: list[_Region], taken: set[str],
@@ -417,11 +539,14 @@ def _keep_provenance(new: AnnotationSet, source: AnnotationSet, provenance: Prov
 # --- entities ----------------------------------------------------------------------------------
 
 def read_entities(reader: TaskReader, mentions: dict[str, _Region], coref: list[tuple[str, str]],
-                  taken: set[str], prior: AnnotationSet | None = None) -> tuple[list[Entity], dict[str, str]]:
+                  taken: set[str], prior: AnnotationSet | None = None,
+                  chosen: dict[str, str] | None = None) -> tuple[list[Entity], dict[str, str]]:
     """Coreference clusters -> entities, keeping entity ids stable: the entities and the
-    entity of each mention."""
+    entity of each mention. ``chosen``: the entity the annotator chose for a mention
+    (mention id -> source entity id), which counts as that mention's old entity."""
     clusters = _clusters(mentions, coref)
     old_entity = {m.id: m.entity for m in reader.source.mentions}
+    old_entity.update(chosen or {})
     old_entities = {e.id: e for e in reader.source.entities}
     assigned, used = _kept_entities(clusters, old_entity)
     # entities an earlier import of this task created (not in the source), by mention
@@ -438,7 +563,7 @@ def read_entities(reader: TaskReader, mentions: dict[str, _Region], coref: list[
                                for m in members)
             reader.problem(mentions[members[0]].ptr, "ls-entity-type-conflict",
                            f"coreference links mentions of different types into one entity ({detail}); "
-                           "give them one type or remove the coref relation", ", ".join(types))
+                           "give them one type, or choose another Entity (or remove the coref relation)", ", ".join(types))
             continue
         eid = assigned.get(ci)
         if eid is not None:

@@ -16,6 +16,7 @@ Per layer:
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
 from newscorpus.model import AnnotationSet
 
@@ -152,15 +153,22 @@ def _doc_agreement(a: AnnotationSet, b: AnnotationSet, acc: dict) -> None:
 
 def agreement(a: dict[str, AnnotationSet], b: dict[str, AnnotationSet]) -> dict:
     """Agreement figures over the documents both sets annotate."""
+    return agreement_of_pairs((a[d], b[d]) for d in sorted(set(a) & set(b)))
+
+
+def agreement_of_pairs(pairs: Iterable[tuple[AnnotationSet, AnnotationSet]]) -> dict:
+    """``agreement`` over (a, b) pairs of one document each, read one pair at a time
+    (memory does not grow with the number of documents)."""
     from collections import defaultdict
 
     acc: dict = defaultdict(list)
     for key in ("mentions_exact", "mentions_overlap", "events_exact", "events_overlap",
                 "quotes_exact", "quotes_overlap", "arguments"):
         acc[key] = [0, 0, 0]
-    docs = sorted(set(a) & set(b))
-    for doc_id in docs:
-        _doc_agreement(a[doc_id], b[doc_id], acc)
+    docs = []
+    for x, y in pairs:
+        docs.append(x.document_id)
+        _doc_agreement(x, y, acc)
 
     def prf(key):
         return _prf(*acc[key])

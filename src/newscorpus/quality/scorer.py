@@ -7,7 +7,9 @@ annotation file) against a gold version, for every layer.
   whitespace-separated pieces of each sentence cut at every gold and predicted name
   boundary (the scorer cannot use the build's tokenizer: ``hf`` sits above ``quality``);
 - coreference: MUC, B³, CEAF-e (entity-based, optimal alignment) and their average
-  (the CoNLL score), mentions keyed by their span, singletons included;
+  (the CoNLL score), mentions keyed by their span, singletons included, counts summed
+  over documents as the CoNLL reference scorer does (cross-checked against scorch in
+  the tests; where neither side has a link, MUC is 1.0 here and 0 in scorch);
 - events: trigger identification (span) and classification (span and type); argument
   identification (trigger span, event type, argument span) and role classification (and
   role), and a coreference-aware variant where an argument counts when its span is any

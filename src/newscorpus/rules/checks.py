@@ -192,15 +192,46 @@ CHECKS: tuple[Check, ...] = (
        "file added to a released version"),
     _c("release-unlisted", "repository", "a release folder that the release index does not list",
        "release folder not listed in {release index}"),
+    _c("adjudication-record", "repository", "a record of 'newscorpus adjudicate' "
+       "(annotations/adjudication/<document>.json) that is malformed, names another or an unknown document, "
+       "was made on another text, or holds an e-mail address",
+       "not an adjudication record (format {format})",
+       "the record must name its file's document, a document of the corpus",
+       "the document text changed since the adjudication",
+       "the record needs a non-empty list of decisions",
+       "a decision needs decided, taken, passes, pass_sha256, draft_sha256 and an optional note",
+       "an e-mail address in a decision: annotators are recorded as pseudonyms"),
+    _c("pass-index", "repository", "annotations/passes.json (which guidelines each annotation pass was "
+       "made from, and by whom) is malformed or names a pass folder or release that does not exist",
+       "the index needs a list \"passes\"", "pass listed twice",
+       "each pass needs name, guidelines, annotator and description (strings)", "unknown field",
+       "annotator must be one of {annotators}", "no such folder under annotations/passes",
+       "guidelines must be a released version or 'draft'"),
+    _c("id-register", "repository", "annotations/ids.json (the highest id numbers handed out per document) "
+       "is malformed or names a document that does not exist",
+       "not an id register: {expected format}", "no document with this id in corpus/documents",
+       "expected an object of id prefix -> number", "expected one of the prefixes {prefixes} with a number >= 0"),
     _c("release-index", "repository", "annotations/releases.json is malformed",
        "each release needs version, date and manifest_sha256",
        "not a release version (MAJOR.MINOR.PATCH)"),
     _c("inventory", "repository", "schema/inventory.json (or a release's snapshot of it) is malformed: "
        "a layer missing or empty, a label without definition, a duplicate label, an event role "
-       "not among the argument roles, a role name that Label Studio reserves",
+       "not among the argument roles, a role name that Label Studio reserves, a constructed example "
+       "of the wrong form (one span in double brackets, at most one trigger or cue in double braces, "
+       "a why) or naming an undefined label",
        "must be a JSON object", "must be a non-empty list", "needs a label and a definition",
        "duplicate label", "role is not in argument_roles",
-       "these role names are reserved for Label Studio relations"),
+       "these role names are reserved for Label Studio relations",
+       "constructed_examples must be an object with the lists positive and negative",
+       "an example needs a text and a why (keys: text, why, instead, event_type)",
+       "an example marks exactly one span with [[...]]",
+       "an example marks at most one trigger or cue with double braces",
+       "a marked span has no outer whitespace",
+       "only a negative example names the label it gets instead",
+       "instead must be another label of the same layer",
+       "event_type must be an event type, on a role, realis or polarity example",
+       "an argument role's example marks the trigger with double braces and names its event_type",
+       "the event type does not allow this role"),
     _c("schema-out-of-date", "repository", "schema/*.schema.json differ from the schemas generated from "
        "the inventory", "differs from the schema generated from schema/inventory.json; "
        "run 'newscorpus schema --write'", "run 'newscorpus schema --write'"),
@@ -252,9 +283,25 @@ CHECKS: tuple[Check, ...] = (
        "{count} annotations were added since {last}: a minor release is required"),
     _c("release-exists", "command", "a release folder for this version exists already",
        "this release already exists"),
-    _c("date-format", "command", "a release date that is not YYYY-MM-DD", "expected YYYY-MM-DD"),
+    _c("date-format", "command", "a release date that is not YYYY-MM-DD, or an adjudication time that is not "
+       "YYYY-MM-DDTHH:MM:SSZ", "expected YYYY-MM-DD", "expected YYYY-MM-DDTHH:MM:SSZ"),
     _c("changelog-message", "command", "a release without a changelog message",
        "a release needs a changelog message"),
+    _c("agreement-sets", "command", "agreement asked for fewer than two annotation sets, or for a set that "
+       "is no folder, annotation pass or version",
+       "agreement needs at least two annotation sets; found {count}",
+       "no folder, annotation pass or version of this name (passes: {passes})"),
+    _c("adjudication-no-pass", "command", "adjudicate with a pass that does not exist or has no file for the "
+       "document", "no annotation pass of this name (passes: {passes})",
+       "the pass has no annotation file for this document"),
+    _c("adjudication-draft-changed", "command", "adjudicate a document whose draft file has changes of its "
+       "own (neither from the latest release nor from the last adjudication)",
+       "the draft has {count} change(s) of its own since the latest release or the last adjudication, "
+       "which taking a pass would lose: release them first, or pass --force"),
+    _c("adjudication-mass-deletion", "command", "adjudicate with a pass that removes all, or more than half, "
+       "of the draft's annotations of a document (without --allow-deletions)",
+       "taking the pass removes {count} of the {total} annotations of the draft (more than half, or all); "
+       "if this is meant, pass --allow-deletions"),
     _c("document-exists", "command", "add-document for a document already in the corpus (without --replace)",
        "document already in the corpus (its text and offsets are fixed)"),
     _c("seed-location", "command", "add-document for a seed file outside seeds/",
@@ -262,7 +309,6 @@ CHECKS: tuple[Check, ...] = (
     # --- Label Studio --------------------------------------------------------------------
     _c("ls-format", "labelstudio", "not a Label Studio JSON export (a list of tasks with data and "
        "annotations), or a malformed result item",
-       "the export is not JSON ({error})",
        "not a Label Studio JSON export: expected a list of tasks, found {type}",
        "not a Label Studio JSON export: each task needs a data object (export with the JSON format, "
        "not JSON-MIN or CSV)",
@@ -271,7 +317,8 @@ CHECKS: tuple[Check, ...] = (
        "the annotation has no result list", "a result item must be an object",
        "a region needs a string id and a value object",
        "region {region} needs integer start and end and its text",
-       "region {region}: {control} has no choices list"),
+       "region {region}: {control} has no choices list",
+       "task {task}: unknown view (expected one of {views})"),
     _c("ls-wrong-interface", "labelstudio", "a task, result or project not made with the generated "
        "labeling interface (another project, another labeling config, another inventory)",
        "task {task} was not exported by 'newscorpus labelstudio' (no data.newscorpus block of format "
@@ -285,14 +332,17 @@ CHECKS: tuple[Check, ...] = (
        "schema/inventory.json: another project, or the inventory changed since the push"),
     _c("ls-unknown-document", "labelstudio", "a task for a document that is not in the corpus",
        "task {task}: no document with this id in corpus/documents"),
-    _c("ls-duplicate-document", "labelstudio", "two tasks for the same document",
-       "{where}: the export has a second task for this document (first: task {task})"),
+    _c("ls-duplicate-document", "labelstudio", "two tasks for the same view of a document, or a document's "
+       "tasks not together in the export",
+       "{where}: the export has a second task for this document (first: task {task})",
+       "{where}: the tasks of this document are not together in the export (push again to make them so)"),
     _c("ls-text-changed", "labelstudio", "the document text changed since the task was exported",
        "{where}: the document text changed since the task was exported (corpus text sha256 {new}..., "
        "task {old}...); its offsets mean nothing on the new text: export and annotate again"),
     _c("ls-unknown-label", "labelstudio", "a label, attribute value or relation label outside the inventory",
        "region {region}: label not in the {control} labels of the inventory ({labels})",
        "region {region}: {control} value not in the inventory ({values})",
+       "region {region}: {control} value is neither an entity of the task ('eN: name') nor '{new entity }N'",
        "relation {a} -> {b}: label not among the relations of the interface ({labels})"),
     _c("ls-missing-label", "labelstudio", "a region without exactly one label",
        "region {region} must have exactly one {control} label, found {labels}",
@@ -300,7 +350,8 @@ CHECKS: tuple[Check, ...] = (
     _c("ls-missing-attribute", "labelstudio", "a mention kind, realis, polarity or quote kind missing, "
        "given twice, or given to the wrong kind of region",
        "region {region} is a {kind} region and takes no {control}",
-       "{kind} region {region} needs exactly one {control}, found {values}"),
+       "{kind} region {region} needs exactly one {control}, found {values}",
+       "{kind} region {region} has {count} {control} values; give it one"),
     _c("ls-region-conflict", "labelstudio", "one region labelled in two layers",
        "region {region} is labelled twice ({control} and {other control}); one region holds one "
        "annotation: draw a second region"),
@@ -311,10 +362,21 @@ CHECKS: tuple[Check, ...] = (
        "relation {a} -> {b} has several labels; give it one", "{relation} needs a role label",
        "{relation}: a {label} relation cannot link these regions (roles link an event trigger and a "
        "mention, speaker a quote and a mention, cue a quote and a cue, coref two mentions)",
+       "{relation}: coreference is not a relation any more; give both mentions the same Entity in the "
+       "entities view",
        "quote region {region} has {count} {name} relations ({targets}); a quote has one {name}"),
     _c("ls-orphan-cue", "labelstudio", "a cue region that no quote links to",
        "cue region {region} is linked to no quote: add a 'cue' relation from the quote content, "
        "or delete the region"),
+    _c("ls-view-scope", "labelstudio", "a region in a view that does not edit its kind (an event in the "
+       "entities view), or a mention added, changed or deleted in the events or quotes view",
+       "{kind} region {region} in the {view} view: annotate {kind} regions in the {other} view",
+       "mention region {region} was {added or changed} in the {view} view: mentions are added and changed "
+       "in the {entities} view",
+       "mention {mention} was deleted in the {view} view: mentions are deleted in the {entities} view"),
+    _c("ls-view-mismatch", "labelstudio", "the view tasks of one document exported from different annotations",
+       "{where}: the views of {document} were exported from different annotations ({version} and {other}); "
+       "push again (pull what was annotated first)"),
     _c("url-format", "labelstudio", "a --url that is not http(s)://HOST[:PORT][/PATH]",
        "expected http://HOST[:PORT] or https://HOST[:PORT][/PATH], with no user, password, query or fragment"),
     _c("ls-mass-deletion", "labelstudio", "an annotation that removes all, or more than half, of a "
@@ -329,8 +391,8 @@ CHECKS: tuple[Check, ...] = (
     _c("ls-offset-ambiguous", "labelstudio", "a region whose offsets fit its text in more than one of "
        "those readings", "offsets fit the text in several readings: {spans}"),
     _c("ls-entity-type-conflict", "labelstudio", "mentions of different types linked into one entity",
-       "coreference links mentions of different types into one entity ({detail}); give them one type "
-       "or remove the coref relation"),
+       "coreference links mentions of different types into one entity ({detail}); give them one type, "
+       "or choose another Entity (or remove the coref relation)"),
     _c("ls-draft-changed", "labelstudio", "the draft has changes of its own since the export (not from "
        "Label Studio) that the import would overwrite (--force replaces them)",
        "{where}: the draft file cannot be read, so its own changes cannot be checked; {hint}",
@@ -347,6 +409,9 @@ CHECKS: tuple[Check, ...] = (
        "no project titled {title}; push first, or pass --project-id"),
     _c("ls-project-ambiguous", "labelstudio", "several projects have the title",
        "{count} projects are titled {title} (ids {ids}); pass --project-id"),
+    _c("spacy-model-missing", "labelstudio", "labelstudio suggest --spacy-model with a spaCy pipeline that is "
+       "not installed", "no spaCy pipeline of this name or path is installed (install its package with pip, "
+       "or give the folder of a saved pipeline): {error}"),
     _c("ls-push-conflict", "labelstudio", "a push would replace a task whose annotations differ from "
        "the export (without --force)",
        "document {document} has a task with annotations that differs from the export of {version}; "

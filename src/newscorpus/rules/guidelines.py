@@ -2,7 +2,7 @@
 markers ``<!-- BEGIN GENERATED: inventory -->`` and ``<!-- END GENERATED: inventory -->``."""
 from __future__ import annotations
 
-from newscorpus.rules.inventory import Inventory
+from newscorpus.rules.inventory import Example, Inventory
 
 BEGIN = "<!-- BEGIN GENERATED: inventory -->"
 END = "<!-- END GENERATED: inventory -->"
@@ -19,7 +19,9 @@ def _examples(items) -> str:
 def inventory_markdown(inventory: Inventory) -> str:
     out = ["## Label inventory", "",
            f"Generated from `schema/inventory.json` (inventory version {inventory.version}). "
-           "Examples are taken from the seed article.", ""]
+           "The examples in the tables are taken from the seed article; every label also has "
+           "constructed examples from other domains, positive and negative, listed after the "
+           "tables ([constructed examples](#constructed-examples)).", ""]
     out += ["### Entity types", "", "| Label | Name | Definition | Examples | Not this label |",
             "|---|---|---|---|---|"]
     for e in inventory.entity_types:
@@ -39,6 +41,40 @@ def inventory_markdown(inventory: Inventory) -> str:
     for title, layer in (("Realis", "realis"), ("Polarity", "polarity"), ("Quote kinds", "quote_kinds")):
         out += ["", f"### {title}", "", "| Label | Definition |", "|---|---|"]
         out += [f"| `{x.label}` | {_cell(x.definition)} |" for x in getattr(inventory, layer)]
+    return "\n".join(out + ["", examples_markdown(inventory)])
+
+
+LAYER_TITLES = (("Entity types", "entity_types"), ("Mention kinds", "mention_kinds"),
+                ("Event types", "event_types"), ("Argument roles", "argument_roles"),
+                ("Realis", "realis"), ("Polarity", "polarity"), ("Quote kinds", "quote_kinds"))
+
+
+def _example_line(mark: str, ex: Example, unlabelled: str = "not annotated") -> str:
+    event = f" [`{ex.event_type}`]" if ex.event_type else ""
+    instead = ""
+    if mark == "✗":
+        instead = f" → `{ex.instead}`" if ex.instead else f" → {unlabelled}"
+    return f"  * {mark} (constructed) `{ex.text}`{event}{instead}: {ex.why}"
+
+
+def examples_markdown(inventory: Inventory) -> str:
+    """The constructed examples of every label, layer by layer, in inventory order."""
+    out = ["### Constructed examples", "",
+           "Each label has at least one positive (✓) and one negative (✗) example that is not "
+           "taken from the seed article; all of them are constructed (news register, several "
+           "domains). `[[…]]` marks the span the label is about (the mention, the trigger, the "
+           "argument or the quote content); `{{…}}` marks the event trigger of an argument role's "
+           "example, or a quote's cue. A negative example is a look-alike that is not annotated "
+           "with the label: `→` gives the label of the same layer it gets instead, or says it is "
+           "not annotated (for an argument role: not linked to the trigger, although the mention "
+           "may be annotated). `[Type]` is the event type of the trigger."]
+    for title, layer in LAYER_TITLES:
+        out += ["", f"#### {title}", ""]
+        for item in getattr(inventory, layer):
+            out.append(f"* `{item.label}`")
+            out += [_example_line("✓", ex) for ex in item.positives]
+            unlabelled = "not linked" if layer == "argument_roles" else "not annotated"
+            out += [_example_line("✗", ex, unlabelled) for ex in item.negatives]
     return "\n".join(out)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import LAYERS, sha256_text
 from newscorpus.store.cache import Cache
 from newscorpus.store.paths import Layout
+from newscorpus.store.passes import check_pass_index, pass_folders
 from newscorpus.rules.engine import (DocumentIndex, Job, check_jobs_cached, record_key,
                                      record_passed, run_jobs, seed_extra)
 from newscorpus.rules.schema import annotation_schema, document_schema
@@ -405,7 +407,12 @@ def folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
                 expected_version: str | None) -> list[Job]:
     from newscorpus.store.versions import annotation_files
 
-    return [Job(str(path), layout.rel(path), str(inventory_path), expected_version, path.stem)
+    shown_folder = layout.rel(folder)
+
+    def shown(path: Path) -> str:
+        # the folder's shown name plus the file's (a symbolic link: where it leads)
+        return layout.rel(path) if os.path.islink(path) else f"{shown_folder}/{path.name}"
+    return [Job(str(path), shown(path), str(inventory_path), expected_version, path.stem)
             for path in annotation_files(folder)]
 
 
@@ -428,17 +435,94 @@ def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> 
         return exc.problems
     problems = check_generated_files(layout, inventory)
     documents, found = check_document_records(layout, inventory, cache)
-    problems += found
+    problems += found + check_id_register(layout, set(documents.paths))
     jobs = folder_jobs(layout, layout.draft, layout.inventory, "draft")
     found, release_jobs = _check_releases(layout, cache)
     problems += found
     jobs += release_jobs
-    passes = layout.annotations / "passes"
-    if include_passes and passes.is_dir():
-        for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+    if include_passes:
+        problems += _check_passes(layout)
+        for folder in pass_folders(layout):
             jobs += folder_jobs(layout, folder, layout.inventory, "draft")
+    problems += check_adjudication_records(layout, documents)
     # every annotation file of the repository in one run: spread over the cores
     return problems + check_jobs_cached(check_annotation, layout, cache, jobs, documents)
+
+
+ADJUDICATION_FORMAT = "newscorpus-adjudication/1"
+_DECISION = {"decided": str, "taken": str, "passes": list, "pass_sha256": str, "draft_sha256": str}
+
+
+def check_adjudication_records(layout: Layout, documents: DocumentIndex,
+                               only: Iterable[str] | None = None) -> list[Problem]:
+    """adjudication-record: the records of ``newscorpus adjudicate``
+    (``annotations/adjudication/<document>.json``, all or ``only`` those documents')."""
+    folder = layout.annotations / "adjudication"
+    if not folder.is_dir():
+        return []
+    paths = sorted(folder.glob("*.json")) if only is None else [folder / f"{d}.json" for d in only]
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file():
+            data = _load(path, layout, problems)
+            if data is not None:
+                problems += _record_problems(data, layout.rel(path), path.stem, documents)
+    return problems
+
+
+def _record_problems(data: Any, shown: str, stem: str, documents: DocumentIndex) -> list[Problem]:
+    if not isinstance(data, dict) or data.get("format") != ADJUDICATION_FORMAT:
+        return [Problem(shown, "/format", "adjudication-record",
+                        f"not an adjudication record (format {ADJUDICATION_FORMAT})")]
+    doc_id = data.get("document_id")
+    record = documents.get(doc_id) if isinstance(doc_id, str) else None
+    if doc_id != stem or record is None:
+        return [Problem(shown, "/document_id", "adjudication-record",
+                        "the record must name its file's document, a document of the corpus", str(doc_id))]
+    if data.get("text_sha256") != sha256_text(record["text"]):
+        return [Problem(shown, "/text_sha256", "adjudication-record",
+                        "the document text changed since the adjudication", str(data.get("text_sha256")))]
+    decisions = data.get("decisions")
+    if not isinstance(decisions, list) or not decisions:
+        return [Problem(shown, "/decisions", "adjudication-record",
+                        "the record needs a non-empty list of decisions")]
+    problems: list[Problem] = []
+    for i, d in enumerate(decisions):
+        wrong = [k for k, t in _DECISION.items() if not isinstance(d, dict) or not isinstance(d.get(k), t)]
+        if wrong or not (d.get("note") is None or isinstance(d.get("note"), str)):
+            problems.append(Problem(shown, f"/decisions/{i}", "adjudication-record",
+                                    "a decision needs decided, taken, passes, pass_sha256, draft_sha256 and an "
+                                    "optional note", ", ".join(wrong) or "note"))
+        elif any(EMAIL.search(str(x)) for x in [d.get("note") or "", d["taken"], *d["passes"]]):
+            problems.append(Problem(shown, f"/decisions/{i}", "adjudication-record",
+                                    "an e-mail address in a decision: annotators are recorded as pseudonyms"))
+    return problems
+
+
+def _check_passes(layout: Layout) -> list[Problem]:
+    from newscorpus.store.versions import read_index
+
+    try:
+        released = {r.version for r in read_index(layout)}
+    except CorpusError:
+        released = None         # reported by the release checks: nothing to check against
+    return check_pass_index(layout, released)
+
+
+def check_id_register(layout: Layout, documents: set[str]) -> list[Problem]:
+    """id-register: annotations/ids.json, when there is one, is well formed and names
+    documents of the corpus (store.idregister)."""
+    from newscorpus.store.idregister import register_path, register_problems
+
+    path = register_path(layout)
+    if not path.exists():
+        return []
+    shown = layout.rel(path)
+    try:
+        data = read_json(path, shown)
+    except CorpusError as exc:
+        return exc.problems
+    return register_problems(data, shown, documents)
 
 
 def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[Job]]:

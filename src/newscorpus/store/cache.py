@@ -12,6 +12,7 @@ cannot be opened (a read-only checkout), everything is simply computed."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -54,9 +55,9 @@ class Cache:
             self.db = None
 
     def sha256(self, path: Path) -> str:
-        path = Path(path)
-        st = path.stat()
-        key = str(path.resolve())
+        # os.path (fast) and the absolute path as given, links not resolved (the stamp is the target's)
+        key = os.path.abspath(path)
+        st = os.stat(key)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         row = self.hashes.get(key)
         if row is not None and row[:4] == stamp:

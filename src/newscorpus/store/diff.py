@@ -3,10 +3,16 @@ changed with the fields that changed. Provenance is not compared (it records who
 when, not what)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Any, Callable
 
-from newscorpus.model import LAYERS, AnnotationSet
+from newscorpus.model import LAYERS, AnnotationSet, Entity, Event, Mention, Quote
+
+# an annotation's content is every field but its provenance; compared as a tuple of the
+# (frozen, comparable) field values, which is what the dict form would compare
+_CONTENT = {cls: attrgetter(*(f.name for f in fields(cls) if f.name != "provenance"))
+            for cls in (Entity, Mention, Event, Quote)}
 
 
 def content_key(item) -> dict:
@@ -16,12 +22,22 @@ def content_key(item) -> dict:
     return data
 
 
+def content_tuple(item) -> tuple:
+    """An annotation's content (every field but its provenance) as a hashable tuple."""
+    return _CONTENT[type(item)](item)
+
+
+def same_content(old, item) -> bool:
+    """Whether two annotations have the same content (provenance aside)."""
+    return type(old) is type(item) and _CONTENT[type(item)](old) == _CONTENT[type(item)](item)
+
+
 def change_status(old, item) -> str:
     """How ``item`` relates to ``old`` (the annotation with its id in an earlier set, or
     None): 'same' content, 'changed' content, or 'new'."""
     if old is None or type(old) is not type(item):
         return "new"
-    return "same" if content_key(old) == content_key(item) else "changed"
+    return "same" if same_content(old, item) else "changed"
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -48,20 +64,31 @@ def diff_sets(old: dict[str, AnnotationSet], new: dict[str, AnnotationSet]) -> l
         a = old.get(doc_id)
         b = new.get(doc_id)
         for layer in LAYERS:
-            items_a = {i.id: content_key(i) for i in getattr(a, layer)} if a else {}
-            items_b = {i.id: content_key(i) for i in getattr(b, layer)} if b else {}
-            for ident in sorted(set(items_a) | set(items_b), key=_natural):
-                before, after = items_a.get(ident), items_b.get(ident)
-                if before == after:
-                    continue
-                if before is None:
-                    kind, fields = "added", []
-                elif after is None:
-                    kind, fields = "removed", []
-                else:
-                    kind, fields = "changed", changed_fields(before, after)
-                changes.append({"document": doc_id, "layer": layer, "id": ident, "change": kind,
-                                "fields": fields, "before": before, "after": after})
+            changes += _layer_changes(doc_id, layer, getattr(a, layer) if a else (),
+                                      getattr(b, layer) if b else ())
+    return changes
+
+
+def _layer_changes(doc_id: str, layer: str, old_items, new_items) -> list[dict]:
+    """The changes of one layer of one document; only differing annotations are turned
+    into dicts."""
+    items_a = {i.id: i for i in old_items}
+    items_b = {i.id: i for i in new_items}
+    differing = [i for i, x in items_a.items() if not same_content(x, items_b.get(i))]
+    differing += [i for i in items_b if i not in items_a]
+    changes = []
+    for ident in sorted(differing, key=_natural):
+        x, y = items_a.get(ident), items_b.get(ident)
+        before = content_key(x) if x is not None else None
+        after = content_key(y) if y is not None else None
+        if before is None:
+            kind, changed = "added", []
+        elif after is None:
+            kind, changed = "removed", []
+        else:
+            kind, changed = "changed", changed_fields(before, after)
+        changes.append({"document": doc_id, "layer": layer, "id": ident, "change": kind,
+                        "fields": changed, "before": before, "after": after})
     return changes
 
 
@@ -117,6 +144,6 @@ def restamp(new: AnnotationSet, old: AnnotationSet | None, changed: Callable,
             status = change_status(prev, item)
             prov = (prev.provenance if status == "same"
                     else changed(item, prev) if status == "changed" else added(item))
-            items.append(replace(item, provenance=prov))
+            items.append(item if prov == item.provenance else replace(item, provenance=prov))
         out[layer] = items
     return replace(new, **out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from newscorpus.errors import CorpusError, Problem
@@ -87,9 +88,22 @@ class Layout:
     def rel(self, path: Path) -> str:
         """A path as shown to the user: relative to the root when inside it."""
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            return _resolved(Path(path)).relative_to(_resolved_folder(str(self.root))).as_posix()
         except ValueError:
             return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, with the folder's resolution shared by the files in it (this
+    runs for every file a command reports on or caches)."""
+    if path.name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    return _resolved_folder(str(path.parent)) / path.name
+
+
+@lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def find_root(start: str | os.PathLike | None = None) -> Layout:

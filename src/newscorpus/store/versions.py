@@ -345,9 +345,10 @@ def _stage_documents(txn: Transaction, layout: Layout, folder: Path, version: st
             continue
         tally.documents += 1
         path = folder / f"{doc_id}.json"
-        _write_new(path, dumps(stamped.to_dict()))
+        data = stamped.to_dict()
+        _write_new(path, dumps(data))
         tally.files[path.name] = file_sha256(path)
-        txn.write_json(layout.draft / f"{doc_id}.json", replace(stamped, version=DRAFT).to_dict())
+        txn.write_json(layout.draft / f"{doc_id}.json", {**data, "version": DRAFT})
     return tally
 
 

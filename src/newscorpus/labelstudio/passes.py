@@ -1,0 +1,204 @@
+"""Every annotator's annotation of a task kept as an annotation pass of its own
+(``labelstudio pull --passes`` / ``import --passes``): ``annotations/passes/<pseudonym>/
+<document>.json``, one folder per Label Studio user, named by the user's pseudonym
+(``people.py``), never by an e-mail address or user name. The draft is not touched:
+``newscorpus agreement`` measures the passes and ``newscorpus adjudicate`` takes one of
+them into the draft.
+
+Each annotation is read exactly as the single-annotation import reads one
+(``reader.read_task``: the same checks, re-anchoring and id rules; ids new in a pass
+never reuse an id of the document, and pulling again keeps the ids the pass has), and
+validated as an annotation file before anything is written. What the annotator
+changed or added carries the provenance ``annotator-<hex>`` and the tool ``Label Studio
+(project P, task T, annotation A; pass annotator-<hex>)``; what the annotator left as it
+was pushed keeps its provenance. When one user has several annotations of a task, the
+most recently updated one that was not cancelled is the pass (the others are noted).
+The tasks are read one at a time and written in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from newscorpus.errors import CorpusError, Problem
+from newscorpus import corpus
+from newscorpus.labelstudio.importer import (_anchored_notes, _document_index, _enrich, _Import, _known_ids,
+                                             _provenance, _task_document, _task_source, choose_annotation,
+                                             iter_export)
+from newscorpus.labelstudio.people import annotator
+from newscorpus.labelstudio.reader import TaskReader, read_task
+from newscorpus.model import AnnotationSet, Document
+from newscorpus.rules.inventory import load_inventory
+from newscorpus.store.jsonio import read_json, require_file
+from newscorpus.store.paths import Layout, child_path
+from newscorpus.store.transaction import Transaction
+
+
+def passes_dir(layout: Layout) -> Path:
+    return layout.annotations / "passes"
+
+
+def pass_file(layout: Layout, name: str, doc_id: str) -> Path:
+    """``annotations/passes/<name>/<doc_id>.json``, both names checked (id-format)."""
+    folder = child_path(passes_dir(layout), name, "", layout.rel(passes_dir(layout)), "a pass name")
+    return child_path(folder, doc_id, ".json", layout.rel(folder), "a document id")
+
+
+@dataclass
+class PassesResult:
+    """What a pull into passes read: the documents, the passes written for each
+    annotator (pseudonym -> documents), the notes and the files written."""
+    documents: list[str]
+    passes: dict[str, list[str]]
+    notes: list[str]
+    written: list[Path]
+    agreement: list[dict] | None = None  # every pair of these passes, on these documents (``measure``)
+
+
+def measure(layout: Layout, result: PassesResult) -> PassesResult:
+    """The agreement of every pair of the passes written, over the documents read."""
+    from newscorpus.quality.passes import pairwise_agreement
+
+    if result.written and len(result.passes) > 1:
+        result.agreement = pairwise_agreement(layout, list(result.passes), result.documents)
+    return result
+
+
+def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False) -> PassesResult:
+    """Every annotator's annotation of every task, read, validated and staged as a pass,
+    one task at a time; written (in one transaction) only when no task had a problem."""
+    if not isinstance(tasks, (list, Iterator)):
+        raise CorpusError(Problem(shown, "", "ls-format",
+                                  "not a Label Studio JSON export: expected a list of tasks, found "
+                                  f"{type(tasks).__name__}"))
+    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
+    run = _Import(layout, shown, inventory, _document_index(layout))
+    txn = None if dry_run else Transaction(layout)
+    got: dict[str, list[str]] = {}
+    try:
+        for i, task in enumerate(tasks):
+            for name, ann, reader in _task_passes(run, i, task):
+                _stage_pass(run, txn, name, ann, reader, got)
+                run.versions.setdefault(name, reader.source.version)
+        run.fail_if_problems()
+        if txn is not None and got:
+            _stage_index(run, txn, sorted(got))
+    except BaseException:
+        if txn is not None:
+            txn.abort()
+        raise
+    if txn is not None:
+        txn.commit()
+    documents = sorted({d for docs in got.values() for d in docs})
+    return PassesResult(documents, {k: sorted(v) for k, v in sorted(got.items())}, run.notes,
+                        sorted(run.written))
+
+
+def _task_passes(run: _Import, i: int, task: Any) -> list[tuple[str, AnnotationSet, TaskReader]]:
+    """One task: (pseudonym, annotation set, its reader) per annotator with a
+    non-cancelled annotation."""
+    found = _task_document(run, i, task)
+    if found is None:
+        return []
+    tptr, tid, where, doc, block = found
+    source, annotations = _task_source(run, tptr, where, task, block)
+    if source is None:
+        return []
+    out = []
+    for name, aindex in _by_annotator(run, where, annotations):
+        chosen = annotations[aindex]
+        prov = _provenance(run.layout, task, tid, chosen)  # tool: "Label Studio (..., annotation A)"
+        prov = replace(prov, tool=prov.tool[:-1] + f"; pass {name})")
+        reader = TaskReader(run.layout, run.inventory, run.shown, tptr, f"{where}, pass {name}", doc, source,
+                            chosen, f"{tptr}/annotations/{aindex}", prov)
+        prior = _pass_now(run.layout, name, doc)
+        taken = _known_ids(run.layout, doc.id, source) | (set(prior.by_id()) if prior is not None else set())
+        new = read_task(reader, taken, prior)
+        run.problems += reader.problems
+        run.notes += reader.notes + _anchored_notes(reader.where, reader.anchored)
+        if new is not None:
+            out.append((name, new, reader))
+    return out
+
+
+def _by_annotator(run: _Import, where: str, annotations: list) -> list[tuple[str, int]]:
+    """(pseudonym, index of the annotation that is the pass) per annotator, by pseudonym."""
+    groups: dict[str, list[int]] = {}
+    for k, a in enumerate(annotations):
+        if isinstance(a, dict):
+            groups.setdefault(annotator(run.layout, a.get("completed_by")), []).append(k)
+    out = []
+    for name, indexes in sorted(groups.items()):
+        chosen, ignored, cancelled = choose_annotation([annotations[k] for k in indexes])
+        if chosen is None:
+            run.notes.append(f"{where}: {name} has only cancelled annotations; no pass")
+            continue
+        if ignored:
+            run.notes.append(f"{where}: {name} has {len(indexes)} annotations; the most recently updated "
+                             f"one (annotation {chosen.get('id')}) is the pass, ignored "
+                             + ", ".join(f"annotation {a.get('id')}" for a in ignored))
+        out.append((name, next(k for k in indexes if annotations[k] is chosen)))
+    if not out:
+        run.notes.append(f"{where}: no annotation to import; no pass")
+    return out
+
+
+def _pass_now(layout: Layout, name: str, doc: Document) -> AnnotationSet | None:
+    """The pass this annotator already has for the document (its ids are kept), if any."""
+    path = pass_file(layout, name, doc.id)
+    if not path.is_file():
+        return None
+    try:
+        prior = AnnotationSet.from_dict(read_json(path))
+    except (CorpusError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    return prior if prior.text_sha256 == doc.text_sha256 else None
+
+
+def _stage_pass(run: _Import, txn: Transaction | None, name: str, ann: AnnotationSet, reader: TaskReader,
+                got: dict[str, list[str]]) -> None:
+    """Validate one pass as an annotation file; stage it when nothing is wrong so far."""
+    from newscorpus.rules.validation import check_annotation
+
+    path = pass_file(run.layout, name, ann.document_id)
+    data = ann.to_dict()
+    found = check_annotation(data, run.layout.rel(path), run.inventory, run.docs_raw, "draft", ann.document_id)
+    run.problems += [_enrich(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
+    if run.problems:
+        return
+    got.setdefault(name, []).append(ann.document_id)
+    if txn is not None:
+        txn.write_json(path, data)
+        run.written.append(path)
+
+
+def import_passes_file(layout: Layout, path: Path, dry_run: bool = False) -> PassesResult:
+    """``labelstudio import --passes``: a JSON export file, every annotator's annotation
+    kept as a pass."""
+    path = Path(path)
+    shown = layout.rel(path)
+    require_file(path, shown)
+    with corpus.session(layout, "labelstudio import"):
+        return measure(layout, import_passes(layout, iter_export(path, shown), shown, dry_run))
+
+
+def _stage_index(run: _Import, txn: Transaction, names: list[str]) -> None:
+    """Each new pass listed in ``annotations/passes.json`` (made by a person, from the
+    guidelines of the version its tasks were pushed from); listed passes are left as
+    they are."""
+    from newscorpus.store.passes import pass_index_path, read_pass_index
+
+    listed = read_pass_index(run.layout)  # pass-index if the index is malformed
+    new = [n for n in names if n not in listed]
+    if not new:
+        return
+    path = pass_index_path(run.layout)
+    data = read_json(path) if path.is_file() else {"passes": []}
+    for name in new:
+        version = run.versions[name]
+        data["passes"].append({
+            "name": name, "guidelines": version, "annotator": "human",
+            "description": f"Label Studio annotations by {name} (a pseudonym), kept as a pass with "
+                          f"'newscorpus labelstudio pull --passes'; tasks pushed from {version}."})
+    txn.write_json(path, data)
+    run.written.append(path)

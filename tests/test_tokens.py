@@ -97,3 +97,29 @@ def test_every_quotation_opening_mark_is_in_the_sentence_its_content_starts():
     spans = keep_opening_quotes(text, [(0, text.index("“") + 1), (text.index("“") + 1, len(text))])
     assert [text[a:b] for a, b in spans] == ["Said the Secretary of Defense.",
                                              "“No country can face this threat alone.”"]
+
+
+# --- the fast path: text without multi-code-point clusters (issue #12) -----------------------
+
+def test_text_without_joining_characters_is_one_cluster_per_code_point():
+    """``has_clusters`` False means every offset is a grapheme boundary, so ``tokenize``
+    may skip the segmentation: checked on every code point beside a few neighbours."""
+    from newscorpus.hf.tokens import grapheme_boundaries, has_clusters
+
+    neighbours = ["a", " ", "\r", "\n", "😀", "中", "\u2764", "\x00", "\u200b", "é"]
+    for code in range(0, 0x110000, 251):  # (checked on every code point once, offline)
+        if 0xD800 <= code < 0xE000:
+            continue
+        for other in neighbours:
+            for text in (chr(code) + other, other + chr(code), other + chr(code) + other):
+                if not has_clusters(text):
+                    assert grapheme_boundaries(text) == set(range(len(text) + 1)), hex(code)
+
+
+def test_the_fast_path_and_the_cluster_path_give_the_same_tokens():
+    rng = random.Random(12)
+    plain = [p for p in PIECES if p not in ("\r\n",)] + ["Mr.", "(U.S.)", "\t", "\u00a0", "’"]
+    for _ in range(300):
+        text = "".join(rng.choice(plain) for _ in range(rng.randint(1, 15)))
+        cuts = [rng.randint(0, len(text)) for _ in range(rng.randint(0, 5))]
+        assert tokenize(text, cuts, clusters=True) == tokenize(text, cuts)

@@ -58,9 +58,10 @@ def _quotes(doc: Document, ann: AnnotationSet) -> tuple[list[dict], list[dict]]:
     return entities, relations
 
 
-def bigbio_kb_row(doc: Document, ann: AnnotationSet) -> dict:
-    """One document in BigBIO's kb schema (see the module's docstring for the mapping)."""
-    ann = ann.sorted()
+def bigbio_kb_row(doc: Document, ann: AnnotationSet, given=None) -> dict:
+    """One document in BigBIO's kb schema (see the module's docstring for the mapping).
+    ``given``: the document's ``rows.Shared``, whose annotations are already in order."""
+    ann = given.ann if given is not None else ann.sorted()
     passages = [{"id": f"{doc.id}-p{k}", "type": "paragraph", "text": [doc.text[s:e]], "offsets": [[s, e]]}
                 for k, (s, e) in enumerate(doc.paragraphs)]
     entities = [_kb_entity(f"{doc.id}-{m.id}", m.type, m.start, m.end, m.text) for m in ann.mentions]

@@ -14,9 +14,11 @@ quote) and ``coreference`` (per document), see ``hf/views.py``; and ``bigbio_kb`
 from the label inventory of the exported version."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -28,7 +30,7 @@ from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
 from newscorpus.hf.shards import SplitWriter
 from newscorpus.hf.views import (coreference_row, event_extraction_rows, mentions_nested_rows,
                                  quote_attribution_rows)
-from newscorpus.hf.rows import (NerReport, document_row, entities_row, events_row, ner_rows,
+from newscorpus.hf.rows import (NerReport, Shared, document_row, entities_row, events_row, ner_rows,
                                 quotes_row)
 from newscorpus.model import AnnotationSet, Document
 from newscorpus.quality.stats import StatsAccumulator
@@ -64,17 +66,18 @@ class BuildResult:
 
 def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, version: str,
                   report: NerReport) -> dict[str, list[dict]]:
-    """The rows of every config for one document."""
+    """The rows of every config for one document; what they share is made once."""
+    sh = Shared(doc, ann)
     return {"documents": [document_row(doc, version)],
-            "entities": [entities_row(doc, ann, inventory)],
-            "events": [events_row(doc, ann, inventory)],
-            "quotes": [quotes_row(doc, ann, inventory)],
-            "ner": ner_rows(doc, ann, inventory, report),
-            "event_extraction": event_extraction_rows(doc, ann, inventory),
-            "quote_attribution": quote_attribution_rows(doc, ann, inventory),
-            "coreference": [coreference_row(doc, ann, inventory)],
-            "mentions_nested": mentions_nested_rows(doc, ann, inventory),
-            "bigbio_kb": [bigbio_kb_row(doc, ann)]}
+            "entities": [entities_row(doc, ann, inventory, sh)],
+            "events": [events_row(doc, ann, inventory, sh)],
+            "quotes": [quotes_row(doc, ann, inventory, sh)],
+            "ner": ner_rows(doc, ann, inventory, report, sh),
+            "event_extraction": event_extraction_rows(doc, ann, inventory, sh),
+            "quote_attribution": quote_attribution_rows(doc, ann, inventory, sh),
+            "coreference": [coreference_row(doc, ann, inventory, sh)],
+            "mentions_nested": mentions_nested_rows(doc, ann, inventory, sh),
+            "bigbio_kb": [bigbio_kb_row(doc, ann, sh)]}
 
 
 @dataclass
@@ -88,14 +91,40 @@ class Written:
     stats: dict
 
 
+GC_EVERY = 1000  # documents between two full garbage collections while the rows are made
+
+
+@contextmanager
+def paused_gc():
+    """The automatic cyclic garbage collector paused: a document's rows are thousands of
+    small dicts and lists (without reference cycles), and the collector's passes over
+    them and over the buffered record batches cost more than making them. The caller
+    collects, every ``GC_EVERY`` documents, the little cyclic garbage libraries leave."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def write_configs(folder: Path, inventory: Inventory, version: str,
                   pairs: Iterable[tuple[Document, AnnotationSet]], report: NerReport) -> Written:
     """Stream every document's rows into the shards of its split."""
+    with paused_gc():
+        return _write_configs(folder, inventory, version, pairs, report)
+
+
+def _write_configs(folder: Path, inventory: Inventory, version: str,
+                   pairs: Iterable[tuple[Document, AnnotationSet]], report: NerReport) -> Written:
     features = {config: features_for(config, inventory) for config in CONFIGS}
     writers: dict[tuple[str, str], SplitWriter] = {}
     stats, documents = StatsAccumulator(inventory), []
     for doc, ann in pairs:
         documents.append((doc.id, doc.split))
+        if len(documents) % GC_EVERY == 0:
+            gc.collect(0)  # the young generation: what was made since the last pass
         stats.add(ann)
         for config, rows in document_rows(doc, ann, inventory, version, report).items():
             key = (config, doc.split)

@@ -1,19 +1,66 @@
-"""Rows of each config, one document (and its annotation set) at a time."""
+"""Rows of each config, one document (and its annotation set) at a time. What the
+configs of a document share (the annotations in canonical order, their indexes, the
+tokens) is made once, in a ``Shared``, and passed to each row function."""
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable
+from functools import cached_property
 
 from newscorpus.hf.features import bio_names
-from newscorpus.model import AnnotationSet, Document, Mention
+from newscorpus.hf.tokens import (DocumentTokens, grapheme_boundaries, span_boundaries,  # noqa: F401
+                                  tokenize)
+from newscorpus.model import AnnotationSet, Document, Entity, Mention
 from newscorpus.rules.inventory import Inventory
 
 # --- rows --------------------------------------------------------------------------------
 
 def _ix(inventory: Inventory, layer: str) -> dict[str, int]:
     return {label: i for i, label in enumerate(inventory.labels(layer))}
+
+
+class Shared:
+    """One document's inputs to every config, each made once: the annotations in
+    canonical order (``ann``), the mention and entity indexes, the tokens, and which
+    sentence holds a character range."""
+
+    def __init__(self, doc: Document, ann: AnnotationSet):
+        self.doc, self.ann = doc, ann.sorted()
+        self._sentence_ends = [e for _, e in doc.sentences]
+
+    @cached_property
+    def mentions(self) -> dict[str, Mention]:
+        return self.ann.mention_index()
+
+    @cached_property
+    def entities(self) -> dict[str, Entity]:
+        return self.ann.entity_index()
+
+    @cached_property
+    def tokens(self) -> DocumentTokens:
+        return DocumentTokens(self.doc, self.ann)
+
+    def sentence_of(self, start: int, end: int) -> tuple[int | None, bool]:
+        """(index of the first sentence ``[start, end)`` overlaps, or None; whether the
+        range lies inside that sentence). Stored sentences are in order, disjoint."""
+        i = bisect.bisect_right(self._sentence_ends, start)
+        if i == len(self._sentence_ends) or self.doc.sentences[i][0] >= end:
+            return None, False
+        s, e = self.doc.sentences[i]
+        return i, s <= start and end <= e
+
+    def by_sentence(self, items, span) -> list[list]:
+        """``items`` (in their order) grouped by the sentence that holds ``span(item)``."""
+        groups: list[list] = [[] for _ in self.doc.sentences]
+        for item in items:
+            index, inside = self.sentence_of(*span(item))
+            if inside:
+                groups[index].append(item)
+        return groups
+
+
+def shared(doc: Document, ann: AnnotationSet, given: Shared | None) -> Shared:
+    return given if given is not None else Shared(doc, ann)
 
 
 def document_row(doc: Document, version: str) -> dict:
@@ -30,8 +77,8 @@ def document_row(doc: Document, version: str) -> dict:
     }
 
 
-def entities_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
-    ann = ann.sorted()
+def entities_row(doc: Document, ann: AnnotationSet, inv: Inventory, given: Shared | None = None) -> dict:
+    ann = shared(doc, ann, given).ann
     et, mk = _ix(inv, "entity_types"), _ix(inv, "mention_kinds")
     members: dict[str, list[str]] = {}
     for m in ann.mentions:
@@ -45,10 +92,10 @@ def entities_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
     }
 
 
-def events_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
-    ann = ann.sorted()
+def events_row(doc: Document, ann: AnnotationSet, inv: Inventory, given: Shared | None = None) -> dict:
+    sh = shared(doc, ann, given)
+    ann, mentions = sh.ann, sh.mentions
     vt, rl, pl, ro = (_ix(inv, x) for x in ("event_types", "realis", "polarity", "argument_roles"))
-    mentions = ann.mention_index()
     rows = []
     for v in ann.events:
         args = []
@@ -61,10 +108,10 @@ def events_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
     return {"document_id": doc.id, "text": doc.text, "events": rows}
 
 
-def quotes_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
-    ann = ann.sorted()
+def quotes_row(doc: Document, ann: AnnotationSet, inv: Inventory, given: Shared | None = None) -> dict:
+    sh = shared(doc, ann, given)
+    ann, mentions, entities = sh.ann, sh.mentions, sh.entities
     qk = _ix(inv, "quote_kinds")
-    mentions, entities = ann.mention_index(), ann.entity_index()
     rows = []
     for q in ann.quotes:
         sp = mentions.get(q.speaker) if q.speaker else None
@@ -79,67 +126,10 @@ def quotes_row(doc: Document, ann: AnnotationSet, inv: Inventory) -> dict:
     return {"document_id": doc.id, "text": doc.text, "quotes": rows}
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    import spacy
-
-    return spacy.blank("en").tokenizer
-
-
-def grapheme_boundaries(text: str) -> set[int]:
-    """The offsets at which a user-perceived character (an extended grapheme cluster,
-    ``\\X`` of the ``regex`` module) starts or ends."""
-    import regex
-
-    return {0, len(text)} | {m.end() for m in regex.finditer(r"\X", text)}
-
-
-def tokenize(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
-    """Token character spans by spaCy's rule-based English tokenizer (no model), made
-    grapheme-cluster safe: tokens that split a user-perceived character (an emoji flag,
-    a ZWJ sequence, a base and its combining marks, CRLF) are merged. A token is then
-    split at each offset of ``cuts`` (mention boundaries, relative to ``text``) that
-    falls inside it on a grapheme boundary."""
-    bounds = grapheme_boundaries(text)
-    edges = sorted(bounds)
-    merged: list[list[int]] = []
-    for t in _tokenizer()(text):
-        a, b = t.idx, t.idx + len(t.text)
-        if a not in bounds:  # widen to the clusters the token touches
-            a = edges[bisect.bisect_right(edges, a) - 1]
-        if b not in bounds:
-            b = edges[bisect.bisect_left(edges, b)]
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    spans = [(a, b) for a, b in merged if text[a:b].strip()]
-    inner = sorted(c for c in set(cuts) if c in bounds)
-    return [piece for a, b in spans for piece in _cut(a, b, inner)]
-
-
-def _cut(a: int, b: int, cuts: list[int]) -> list[tuple[int, int]]:
-    points = [a] + [c for c in cuts if a < c < b] + [b]
-    return [(x, y) for x, y in zip(points, points[1:])]
-
-
-def span_boundaries(ann: AnnotationSet) -> set[int]:
-    """Every start and end of an annotated span: mentions, triggers, quote contents, cues."""
-    spans = [(m.start, m.end) for m in ann.mentions] + [(v.trigger.start, v.trigger.end) for v in ann.events]
-    for q in ann.quotes:
-        spans += [(q.content.start, q.content.end)] + ([(q.cue.start, q.cue.end)] if q.cue else [])
-    return {x for span in spans for x in span}
-
-
 def sentence_tokens(doc: Document, ann: AnnotationSet) -> list[list[tuple[int, int]]]:
     """The tokens of each sentence (document offsets), cut at every annotated span's
     boundary that falls inside a token: the one tokenization every view shares."""
-    cuts = span_boundaries(ann)
-    out = []
-    for s, e in doc.sentences:
-        inner = [c - s for c in cuts if s < c < e]
-        out.append([(s + a, s + b) for a, b in tokenize(doc.text[s:e], inner)])
-    return out
+    return DocumentTokens(doc, ann).sentences
 
 
 @dataclass
@@ -156,49 +146,48 @@ def select_ner_mentions(ann: AnnotationSet) -> tuple[list[Mention], list[Mention
     earliest) is kept and the ones inside or crossing it are dropped."""
     names = sorted((m for m in ann.mentions if m.kind == "name"), key=lambda m: (-(m.end - m.start), m.start, m.id))
     kept, dropped = [], []
+    starts: list[int] = []  # the kept names, disjoint: in start order, ends ascend too
+    ends: list[int] = []
     for m in names:
-        if any(m.start < k.end and k.start < m.end for k in kept):
+        i = bisect.bisect_left(starts, m.end)  # kept[:i] start before m ends
+        if i and ends[i - 1] > m.start:  # the latest of them ends after m starts
             dropped.append(m)
         else:
+            starts.insert(i, m.start)
+            ends.insert(i, m.end)
             kept.append(m)
     return sorted(kept, key=lambda m: m.start), sorted(dropped, key=lambda m: m.start)
 
 
-def ner_rows(doc: Document, ann: AnnotationSet, inv: Inventory, report: NerReport) -> list[dict]:
+def ner_rows(doc: Document, ann: AnnotationSet, inv: Inventory, report: NerReport,
+             given: Shared | None = None) -> list[dict]:
+    sh = shared(doc, ann, given)
     tags = {name: i for i, name in enumerate(bio_names(inv))}
-    kept, nested = select_ner_mentions(ann)
+    kept, nested = select_ner_mentions(sh.ann)
     report.nested += len(nested)
+    tagged: list[list[tuple[int, int, str]]] = [[] for _ in doc.sentences]
+    for m in kept:
+        index, inside = sh.sentence_of(m.start, m.end)
+        if index is None:  # in no sentence
+            continue
+        if not inside:
+            report.crossing += 1
+            continue
+        span = sh.tokens.index(index).span(m.start, m.end)
+        if span is None:
+            report.misaligned += 1
+            continue
+        tagged[index].append((span[0], span[1], m.type))
+        report.used += 1
     rows = []
-    placed: set[str] = set()
-    for index, ((s, e), spans) in enumerate(zip(doc.sentences, sentence_tokens(doc, ann))):
-        sent = doc.text[s:e]
-        labels = ["O"] * len(spans)
-        starts = {a: i for i, (a, _) in enumerate(spans)}
-        ends = {b: i for i, (_, b) in enumerate(spans)}
-        for m in kept:
-            if m.end <= s or m.start >= e:
-                continue
-            if m.start < s or m.end > e:
-                if m.id not in placed:
-                    report.crossing += 1
-                    placed.add(m.id)
-                continue
-            if m.start not in starts or m.end not in ends:
-                report.misaligned += 1
-                placed.add(m.id)
-                continue
-            first, last = starts[m.start], ends[m.end]
-            labels[first] = f"B-{m.type}"
-            for k in range(first + 1, last + 1):
-                labels[k] = f"I-{m.type}"
-            report.used += 1
-            placed.add(m.id)
+    for index, (s, e) in enumerate(doc.sentences):
+        labels = [0] * len(sh.tokens.sentences[index])
+        for first, end, kind in tagged[index]:
+            labels[first] = tags[f"B-{kind}"]
+            labels[first + 1:end] = [tags[f"I-{kind}"]] * (end - first - 1)
         rows.append({
             "id": f"{doc.id}-s{index:04d}", "document_id": doc.id, "sentence_index": index,
-            "start": s, "end": e, "text": sent,
-            "tokens": [doc.text[a:b] for a, b in spans],
-            "token_starts": [a for a, _ in spans], "token_ends": [b for _, b in spans],
-            "ner_tags": [tags[x] for x in labels],
+            "start": s, "end": e, "text": doc.text[s:e], **sh.tokens.fields(index), "ner_tags": labels,
         })
     return rows
 

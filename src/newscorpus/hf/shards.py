@@ -6,7 +6,13 @@ Files are named ``{config}/{split}-{k:05d}-of-{n:05d}.parquet``; a new shard sta
 when the current one holds ``SHARD_BYTES`` of uncompressed Arrow data. The writer
 options are those of ``datasets.Dataset.to_parquet`` (schema with the ``Features``
 metadata, content-defined chunking, page index, per-column options), so a split
-written in one batch is byte-identical to what ``to_parquet`` writes."""
+written in one batch is byte-identical to what ``to_parquet`` writes.
+
+A record batch is made column by column the way ``Dataset.from_list`` makes it (``pa.array``
+of the column's values, then ``datasets.table.cast_array_to_feature`` to the declared
+feature), without its row-by-row encoding and fingerprinting: the rows already hold what
+the encoding would give (label ids, ints, strings, bools; nested keys in declared order),
+so the table, its buffers and its ``nbytes`` are those ``from_list`` gives."""
 from __future__ import annotations
 
 import json
@@ -35,6 +41,17 @@ def open_writer(path: Path, features):
         write_page_index=True, **get_parquet_column_options(features, schema))
 
 
+def record_batch(rows: list[dict], features, schema=None):
+    """The Arrow table of ``rows`` with the declared ``features`` (see the module's
+    docstring); ``schema``: ``features.arrow_schema``, when already made."""
+    import pyarrow as pa
+    from datasets.table import cast_array_to_feature
+
+    arrays = [cast_array_to_feature(pa.array([row[name] for row in rows]), feature)
+              for name, feature in features.items()]
+    return pa.Table.from_arrays(arrays, schema=features.arrow_schema if schema is None else schema)
+
+
 def close_writer(writer) -> None:
     from datasets import config
 
@@ -47,6 +64,7 @@ class SplitWriter:
 
     def __init__(self, folder: Path, config: str, split: str, features):
         self.folder, self.config, self.split, self.features = folder, config, split, features
+        self.schema = features.arrow_schema
         self.batch_rows = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
         self.buffer: list[dict] = []
         self.parts: list[Path] = []
@@ -64,10 +82,8 @@ class SplitWriter:
         """Write the first ``batch_rows`` buffered rows as one record batch."""
         if not self.buffer:
             return
-        from datasets import Dataset
-
         batch, self.buffer = self.buffer[:self.batch_rows], self.buffer[self.batch_rows:]
-        table = Dataset.from_list(batch, features=self.features).data.table
+        table = record_batch(batch, self.features, self.schema)
         if self.writer is not None and self.shard_bytes >= SHARD_BYTES:
             self._close_shard()
         if self.writer is None:

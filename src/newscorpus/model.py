@@ -132,7 +132,7 @@ class AnnotationSet:
 
     @classmethod
     def from_dict(cls, d: dict) -> "AnnotationSet":
-        prov = Provenance.from_dict
+        prov = _provenance_reader()
         return cls(
             document_id=d["document_id"], text_sha256=d["text_sha256"], version=d["version"],
             schema_version=d.get("schema_version", "1.0"),
@@ -183,6 +183,20 @@ class AnnotationSet:
 
     def entity_index(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
+
+
+def _provenance_reader():
+    """``Provenance.from_dict`` for one file: the annotations of a file mostly share a few
+    provenance records, made once each (Provenance is frozen, so sharing is safe)."""
+    made: dict[tuple, Provenance] = {}
+
+    def read(d: dict) -> Provenance:
+        key = (d["annotator"], d.get("tool"), d.get("created"), d.get("introduced_in"), d.get("changed_in"))
+        found = made.get(key)
+        if found is None:
+            found = made[key] = Provenance(*key)
+        return found
+    return read
 
 
 def _idkey(ident: str) -> tuple:

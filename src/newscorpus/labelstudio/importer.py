@@ -169,14 +169,9 @@ class _Import:
             raise CorpusError(self.problems)
 
 
-def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False,
-                 force: bool = False, allow_deletions: bool = False) -> ImportResult:
-    """Import Label Studio's JSON export (the tasks with their annotations) into the
-    draft, one task at a time: each is read, validated and checked against the draft,
-    then staged in a transaction and forgotten (memory does not grow with the export).
-    The draft is written only when no task had a problem. A draft file that has changes
-    of its own since the export (not from Label Studio) is only replaced with ``force``;
-    an annotation that deletes most of a document only with ``allow_deletions``."""
+def start_import(layout: Layout, tasks: Any, shown: str, dry_run: bool) -> tuple["_Import", Any]:
+    """An import's state and its transaction (None for a dry run), after checking that
+    ``tasks`` is a list of tasks: shared by the draft import and the passes import."""
     if not isinstance(tasks, (list, Iterator)):
         raise CorpusError(Problem(shown, "", "ls-format",
                                   "not a Label Studio JSON export: expected a list of tasks, found "
@@ -186,6 +181,18 @@ def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
     run = _Import(layout, shown, inventory, _document_index(layout), register=read_register(layout))
     txn = None if dry_run else Transaction(layout)
+    return run, txn
+
+
+def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool = False,
+                 force: bool = False, allow_deletions: bool = False) -> ImportResult:
+    """Import Label Studio's JSON export (the tasks with their annotations) into the
+    draft, one task at a time: each is read, validated and checked against the draft,
+    then staged in a transaction and forgotten (memory does not grow with the export).
+    The draft is written only when no task had a problem. A draft file that has changes
+    of its own since the export (not from Label Studio) is only replaced with ``force``;
+    an annotation that deletes most of a document only with ``allow_deletions``."""
+    run, txn = start_import(layout, tasks, shown, dry_run)
     try:
         for i, task in enumerate(tasks):
             if _task_doc(task) != run.current:

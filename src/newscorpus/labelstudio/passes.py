@@ -31,18 +31,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
-from newscorpus.errors import CorpusError, Problem
+from newscorpus.errors import CorpusError
 from newscorpus import corpus
-from newscorpus.labelstudio.importer import (_anchored_notes, _document_index, _enrich, _Import, _provenance,
-                                             _same_source, _task_doc, _task_document, _task_source,
-                                             _write_register, choose_annotation, iter_export)
+from newscorpus.labelstudio.importer import (_anchored_notes, _enrich, _Import, _provenance, _same_source,
+                                             _task_doc, _task_document, _task_source, _write_register,
+                                             choose_annotation, iter_export, start_import)
 from newscorpus.labelstudio.names import ENTITIES_VIEW, VIEW_LAYERS, VIEWS
 from newscorpus.labelstudio.people import annotator
 from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.model import AnnotationSet, Document
-from newscorpus.rules.inventory import load_inventory
 from newscorpus.store.jsonio import read_json, require_file
 from newscorpus.store.paths import Layout, child_path
 from newscorpus.store.transaction import Transaction
@@ -83,15 +82,7 @@ def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: boo
     one pass per annotator and document, validated and staged, one document at a time;
     written (in one transaction, with the id register raised to cover the passes' ids)
     only when no task had a problem."""
-    if not isinstance(tasks, (list, Iterator)):
-        raise CorpusError(Problem(shown, "", "ls-format",
-                                  "not a Label Studio JSON export: expected a list of tasks, found "
-                                  f"{type(tasks).__name__}"))
-    from newscorpus.store.idregister import read_register
-
-    inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, inventory, _document_index(layout), register=read_register(layout))
-    txn = None if dry_run else Transaction(layout)
+    run, txn = start_import(layout, tasks, shown, dry_run)
     got: dict[str, list[str]] = {}
     pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]] = {}
     try:

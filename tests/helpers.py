@@ -298,3 +298,15 @@ def ls_export(tasks: list[dict], results: list[list[dict]] | None = None, comple
             "updated_at": updated_at, "inner_id": i + 1, "total_annotations": 1, "cancelled_annotations": 0,
             "total_predictions": 1})
     return out
+
+
+def need_browser_part(what: str, missing: bool) -> None:
+    """Skip a browser test when ``what`` is missing; with CI set, fail instead (.ci/run
+    must install it)."""
+    import pytest
+
+    if not missing:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing and CI is set: .ci/run must install it")
+    pytest.skip(f"{what} is missing (apt-get install -y chromium; pip install -e '.[test]')")

@@ -8,23 +8,12 @@ Needs /usr/bin/chromium (Debian: apt-get install -y chromium) and Playwright for
 set), where it fails: .ci/run installs the browser."""
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
-import pytest
-
-from helpers import load_json, ok, run_cli
+from helpers import load_json, need_browser_part, ok, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _need(what: str, missing: bool) -> None:
-    if not missing:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing and CI is set: .ci/run must install it")
-    pytest.skip(f"{what} is missing (apt-get install -y chromium; pip install -e '.[test]')")
 
 
 def _annotation_texts(ann: dict) -> dict[str, str]:
@@ -38,11 +27,11 @@ def _annotation_texts(ann: dict) -> dict[str, str]:
 
 
 def test_html_view_in_headless_chromium(gold, tmp_path):
-    _need(str(CHROMIUM), not CHROMIUM.exists())
+    need_browser_part(str(CHROMIUM), not CHROMIUM.exists())
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _need("playwright (Python)", True)
+        need_browser_part("playwright (Python)", True)
     out = tmp_path / "html"
     ok(run_cli("convert", "--to", "html", "--version", "draft", "--output", str(out), root=gold))
     doc_ids = sorted(p.stem for p in (gold / "corpus" / "documents").glob("*.json"))

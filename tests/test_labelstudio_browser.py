@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import USER
-from helpers import REPO, annotation_path, change_set, load_set, ok, run_cli
+from helpers import REPO, annotation_path, change_set, load_set, need_browser_part, ok, run_cli
 from newscorpus.labelstudio.names import VIEWS
 from newscorpus.rules.inventory import load_inventory
 
@@ -80,14 +80,6 @@ LEAF_BOX = """([ids]) => {
   }
   return null;
 }"""
-
-
-def _need(what: str, missing: bool) -> None:
-    if not missing:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing and CI is set: .ci/run must install it")
-    pytest.skip(f"{what} is missing (apt-get install -y chromium; pip install -e '.[test]')")
 
 
 def _artifacts() -> Path:
@@ -250,11 +242,11 @@ def _annotate(pw, server: tuple[str, str, int], tasks: dict, expected: dict, tar
 
 
 def test_views_in_chromium_edit_submit_pull(label_studio, label_studio_password, gold):
-    _need(str(CHROMIUM), not CHROMIUM.exists())
+    need_browser_part(str(CHROMIUM), not CHROMIUM.exists())
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _need("playwright (Python)", True)
+        need_browser_part("playwright (Python)", True)
     from label_studio_sdk import LabelStudio
 
     url, token = label_studio

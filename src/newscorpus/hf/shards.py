@@ -8,11 +8,13 @@ options are those of ``datasets.Dataset.to_parquet`` (schema with the ``Features
 metadata, content-defined chunking, page index, per-column options), so a split
 written in one batch is byte-identical to what ``to_parquet`` writes.
 
-A record batch is made column by column the way ``Dataset.from_list`` makes it (``pa.array``
-of the column's values, then ``datasets.table.cast_array_to_feature`` to the declared
-feature), without its row-by-row encoding and fingerprinting: the rows already hold what
-the encoding would give (label ids, ints, strings, bools; nested keys in declared order),
-so the table, its buffers and its ``nbytes`` are those ``from_list`` gives."""
+A record batch is made column by column: ``pa.array`` of the column's values with the
+declared feature's Arrow type (no type inference, no cast afterwards; ``column_array``
+says when not), without the
+row-by-row encoding and fingerprinting of ``Dataset.from_list``: the rows already hold
+what the encoding would give (label ids, ints, strings, bools, None for a missing
+value), so the table, its buffers and its ``nbytes`` are those ``from_list`` gives
+(``tests/test_hf_shards.py`` compares them)."""
 from __future__ import annotations
 
 import json
@@ -45,11 +47,38 @@ def record_batch(rows: list[dict], features, schema=None):
     """The Arrow table of ``rows`` with the declared ``features`` (see the module's
     docstring); ``schema``: ``features.arrow_schema``, when already made."""
     import pyarrow as pa
+
+    schema = features.arrow_schema if schema is None else schema
+    arrays = [column_array([row[name] for row in rows], feature, schema.field(name).type)
+              for name, feature in features.items()]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def column_array(values: list, feature, arrow_type):
+    """``pa.array`` of one column with the declared Arrow type. A column that holds a
+    missing record (a None where a struct is declared) is made as ``Dataset.from_list``
+    makes it instead (inferred, then ``cast_array_to_feature``): the cast gives the null
+    record's fields buffers of their own, which ``nbytes`` (the card's ``num_bytes``)
+    counts, and the card keeps the figure ``datasets`` gives."""
+    import pyarrow as pa
+
+    array = pa.array(values, type=arrow_type)
+    if not _has_null_record(array):
+        return array
     from datasets.table import cast_array_to_feature
 
-    arrays = [cast_array_to_feature(pa.array([row[name] for row in rows]), feature)
-              for name, feature in features.items()]
-    return pa.Table.from_arrays(arrays, schema=features.arrow_schema if schema is None else schema)
+    return cast_array_to_feature(pa.array(values), feature)
+
+
+def _has_null_record(array) -> bool:
+    import pyarrow as pa
+
+    kind = array.type
+    if pa.types.is_struct(kind):
+        return array.null_count > 0 or any(_has_null_record(array.field(i)) for i in range(kind.num_fields))
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return _has_null_record(array.flatten())
+    return False
 
 
 def close_writer(writer) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -21,7 +22,7 @@ from newscorpus.rules.validation import (check_document_records, schema_problems
                                          validate_folder, validate_repository)
 from newscorpus.store import documents as _documents
 from newscorpus.store import versions as _versions
-from newscorpus.store.diff import diff_sets
+from newscorpus.store.diff import diff_raw
 from newscorpus.store.jsonio import atomic_write_text, dumps, write_json
 from newscorpus.store.ingest import add_many
 from newscorpus.store.lock import repository_lock
@@ -103,13 +104,15 @@ def iter_version(layout: Layout, name: str, checked: bool = False
     return version, _versions.iter_sets(layout, version)
 
 
-def iter_version_raw(layout: Layout, name: str) -> tuple[str, Iterator[dict]]:
-    """``iter_version`` as the validated files' JSON, one at a time (for counting)."""
+def iter_version_raw(layout: Layout, name: str, checked: bool = False) -> tuple[str, Iterator[dict]]:
+    """``iter_version`` as the validated files' JSON, one at a time (for counting and
+    comparing). ``checked``: the repository was validated already."""
     if is_folder_name(name):
         folder, sets = iter_version(layout, name)
         return folder, (ann.to_dict() for ann in sets)
     version = _versions.resolve_version(layout, name)
-    require_valid(layout)
+    if not checked:
+        require_valid(layout)
     return version, _versions.iter_raw(layout, version)
 
 
@@ -165,11 +168,12 @@ def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:
     validated once; the two versions are read side by side, a document at a time)."""
     if not (is_folder_name(old) and is_folder_name(new)):
         require_valid(layout)
-    old_name, a = iter_version(layout, old, checked=True)
-    new_name, b = iter_version(layout, new, checked=True)
+    old_name, a = iter_version_raw(layout, old, checked=True)
+    new_name, b = iter_version_raw(layout, new, checked=True)
     changes: list[dict] = []
-    for doc_id, x, y in _versions.side_by_side(a, b):
-        changes += diff_sets({doc_id: x} if x is not None else {}, {doc_id: y} if y is not None else {})
+    by_id = itemgetter("document_id")
+    for doc_id, x, y in _versions.side_by_side(a, b, key_a=by_id, key_b=by_id):
+        changes += diff_raw(doc_id, x, y)
     return old_name, new_name, changes
 
 

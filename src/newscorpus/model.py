@@ -185,6 +185,12 @@ class AnnotationSet:
         return {e.id: e for e in self.entities}
 
 
+def read_layer(layer: str, items: list[dict]) -> list:
+    """One layer of an annotation file (its JSON list) as model objects."""
+    empty = {"document_id": "", "text_sha256": "", "version": "", **{name: [] for name in LAYERS}}
+    return getattr(AnnotationSet.from_dict({**empty, layer: items}), layer)
+
+
 def _provenance_reader():
     """``Provenance.from_dict`` for one file: the annotations of a file mostly share a few
     provenance records, made once each (Provenance is frozen, so sharing is safe)."""

@@ -235,8 +235,9 @@ def iter_tasks(layout: Layout, version: str | None = "latest", documents: list[s
         wanted = _wanted(layout, sorted(index.paths), documents)
         # the files exported are validated (against the current inventory, which the
         # generated interface offers): nothing invalid reaches the annotators
+        chosen = set(wanted)
         jobs = [j for j in folder_jobs(layout, version_dir(layout, version), layout.inventory, version)
-                if j.stem in set(wanted)]
+                if j.stem in chosen]
         problems = check_jobs_cached(check_annotation, layout, cache, jobs, index)
     finally:
         cache.close()

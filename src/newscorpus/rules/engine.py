@@ -17,7 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.rules.inventory import Inventory, load_inventory
@@ -98,12 +99,32 @@ def check_job(check: Callable, job: Job, index: DocumentIndex | None = None) -> 
 
 def run_jobs(check: Callable, jobs: list[Job], index: DocumentIndex) -> list[list[Problem]]:
     """The problems of each job, in order; on several cores when there are many."""
-    workers = min(len(jobs) // PARALLEL_FROM, os.cpu_count() or 1)
-    if workers < 2:
-        return [check_job(check, job, index) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(index.paths,)) as pool:
-        return list(pool.map(partial(check_job, check), jobs, chunksize=32))
+    with JobRunner(check, index) as runner:
+        return runner.run(jobs)
+
+
+class JobRunner:
+    """Runs lists of jobs, in this process or, once a list is long enough to pay for
+    it, in one process pool kept for the next lists."""
+
+    def __init__(self, check: Callable, index: DocumentIndex):
+        self.check, self.index, self.pool = check, index, None
+
+    def run(self, jobs: list[Job]) -> list[list[Problem]]:
+        cores = os.cpu_count() or 1
+        if self.pool is None and (cores < 2 or len(jobs) < 2 * PARALLEL_FROM):
+            return [check_job(self.check, job, self.index) for job in jobs]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=cores, initializer=_init_worker,
+                                            initargs=(self.index.paths,))
+        return list(self.pool.map(partial(check_job, self.check), jobs, chunksize=32))
+
+    def __enter__(self) -> "JobRunner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def annotation_key(cache: Cache, layout: Layout, job: Job) -> str | None:
@@ -116,21 +137,33 @@ def annotation_key(cache: Cache, layout: Layout, job: Job) -> str | None:
                   job.stem)
 
 
-def check_jobs_cached(check: Callable, layout: Layout, cache: Cache, jobs: list[Job],
+CHUNK = 2048  # jobs looked up (and checked) at a time: memory does not grow with the corpus
+
+
+def check_jobs_cached(check: Callable, layout: Layout, cache: Cache, jobs: Iterable[Job],
                       index: DocumentIndex) -> list[Problem]:
-    """Check the jobs not known to pass; remember the ones that pass now."""
-    todo, keys = [], []
-    for job in jobs:
-        key = annotation_key(cache, layout, job)
-        if key is None or cache.passed(key) is None:
-            todo.append(job)
-            keys.append(key)
+    """Check the jobs not known to pass; remember the ones that pass now. ``jobs`` is
+    read ``CHUNK`` at a time."""
     problems: list[Problem] = []
-    for key, found in zip(keys, run_jobs(check, todo, index)):
-        if not found and key is not None:
-            cache.record_pass(key)
-        problems += found
+    with JobRunner(check, index) as runner:
+        for chunk in chunked(jobs, CHUNK):
+            todo, keys = [], []
+            for job in chunk:
+                key = annotation_key(cache, layout, job)
+                if key is None or cache.passed(key) is None:
+                    todo.append(job)
+                    keys.append(key)
+            for key, found in zip(keys, runner.run(todo) if todo else []):
+                if not found and key is not None:
+                    cache.record_pass(key)
+                problems += found
     return problems
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def record_key(cache: Cache, path: Path, inventory_path: Path) -> str:

@@ -15,7 +15,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Iterable
+from itertools import chain
+from typing import Any, Iterable, Iterator
 
 from jsonschema import Draft202012Validator
 
@@ -405,15 +406,19 @@ def validate_folder(layout: Layout, folder: Path, inventory: Inventory,
 
 def folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
                 expected_version: str | None) -> list[Job]:
+    return list(iter_folder_jobs(layout, folder, inventory_path, expected_version))
+
+
+def iter_folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
+                     expected_version: str | None) -> Iterator[Job]:
+    """The jobs of a folder's annotation files, made one at a time."""
     from newscorpus.store.versions import annotation_files
 
     shown_folder = layout.rel(folder)
-
-    def shown(path: Path) -> str:
+    for path in annotation_files(folder):
         # the folder's shown name plus the file's (a symbolic link: where it leads)
-        return layout.rel(path) if os.path.islink(path) else f"{shown_folder}/{path.name}"
-    return [Job(str(path), shown(path), str(inventory_path), expected_version, path.stem)
-            for path in annotation_files(folder)]
+        shown = layout.rel(path) if os.path.islink(path) else f"{shown_folder}/{path.name}"
+        yield Job(str(path), shown, str(inventory_path), expected_version, path.stem)
 
 
 def validate_repository(layout: Layout, include_passes: bool = True) -> list[Problem]:
@@ -436,17 +441,15 @@ def _validate_repository(layout: Layout, include_passes: bool, cache: Cache) -> 
     problems = check_generated_files(layout, inventory)
     documents, found = check_document_records(layout, inventory, cache)
     problems += found + check_id_register(layout, set(documents.paths))
-    jobs = folder_jobs(layout, layout.draft, layout.inventory, "draft")
     found, release_jobs = _check_releases(layout, cache)
     problems += found
-    jobs += release_jobs
+    jobs = [iter_folder_jobs(layout, layout.draft, layout.inventory, "draft"), release_jobs]
     if include_passes:
         problems += _check_passes(layout)
-        for folder in pass_folders(layout):
-            jobs += folder_jobs(layout, folder, layout.inventory, "draft")
+        jobs += [iter_folder_jobs(layout, folder, layout.inventory, "draft") for folder in pass_folders(layout)]
     problems += check_adjudication_records(layout, documents)
-    # every annotation file of the repository in one run: spread over the cores
-    return problems + check_jobs_cached(check_annotation, layout, cache, jobs, documents)
+    # every annotation file of the repository in one run (made as they are checked): spread over the cores
+    return problems + check_jobs_cached(check_annotation, layout, cache, chain.from_iterable(jobs), documents)
 
 
 ADJUDICATION_FORMAT = "newscorpus-adjudication/1"
@@ -525,12 +528,13 @@ def check_id_register(layout: Layout, documents: set[str]) -> list[Problem]:
     return register_problems(data, shown, documents)
 
 
-def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[Job]]:
-    """The index and checksums of every release; the jobs that check their files."""
+def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], Iterator[Job]]:
+    """The index and checksums of every release; the jobs that check their files (made
+    when read)."""
     from newscorpus.store.versions import INVENTORY_SNAPSHOT, read_index, verify_release, version_dir
 
     problems: list[Problem] = []
-    jobs: list[Job] = []
+    jobs: list[Iterator[Job]] = []
     try:
         releases = read_index(layout)
     except CorpusError as exc:
@@ -556,8 +560,8 @@ def _check_releases(layout: Layout, cache: Cache) -> tuple[list[Problem], list[J
         except CorpusError as exc:
             problems += exc.problems
             continue
-        jobs += folder_jobs(layout, folder, snapshot, release.version)
-    return problems, jobs
+        jobs.append(iter_folder_jobs(layout, folder, snapshot, release.version))
+    return problems, chain.from_iterable(jobs)
 
 
 def _ptr_key(ptr: str) -> tuple:

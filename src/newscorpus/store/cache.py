@@ -34,65 +34,104 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Cache:
-    """Content hashes and passed checks of one repository."""
+class _Database:
+    """The cache's SQLite file, or nothing (None) if it cannot be opened or used."""
 
     def __init__(self, layout: Layout):
         self.db: sqlite3.Connection | None = None
-        self.pending_hashes: list[tuple] = []
-        self.pending_passes: list[tuple[str, str]] = []
-        # read once, in two queries: a lookup per file would cost more than the check
-        self.hashes: dict[str, tuple] = {}
-        self.passes: dict[str, str] = {}
         try:
             folder = state_dir(layout)
             folder.mkdir(exist_ok=True)
             self.db = sqlite3.connect(str(folder / "cache.sqlite"), timeout=30)
             self.db.executescript(SCHEMA)
-            self.hashes = {row[0]: tuple(row[1:]) for row in self.db.execute("select * from hashes")}
-            self.passes = dict(self.db.execute("select key, extra from passed"))
         except (OSError, sqlite3.Error):
             self.db = None
+
+    def one(self, sql: str, key: str) -> tuple | None:
+        if self.db is None:
+            return None
+        try:
+            return self.db.execute(sql, (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+
+    def write(self, hashes: dict[str, tuple], passes: dict[str, str]) -> bool:
+        if self.db is None:
+            return True  # nothing to keep them in: computed again next time
+        try:
+            with self.db:
+                self.db.executemany("insert or replace into hashes values (?, ?, ?, ?, ?, ?)",
+                                    [(k, *row) for k, row in hashes.items()])
+                self.db.executemany("insert or replace into passed values (?, ?)", list(passes.items()))
+        except sqlite3.Error:
+            return False
+        return True
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+class Cache:
+    """Content hashes and passed checks of one repository, looked up one key at a time
+    (the tables are never read whole, so memory does not grow with the corpus). What a
+    run adds is written in batches of ``FLUSH_EVERY`` and at ``close``."""
+
+    FLUSH_EVERY = 2000  # new rows held before they are written
+    RECENT = 4096       # hashes of this run kept in memory (the inventory's, the records')
+
+    def __init__(self, layout: Layout):
+        self.store = _Database(layout)
+        self.pending_hashes: dict[str, tuple] = {}
+        self.pending_passes: dict[str, str] = {}
+        self.recent: dict[str, tuple] = {}
+
+    def _stored_hash(self, key: str) -> tuple | None:
+        row = self.recent.get(key) or self.pending_hashes.get(key)
+        if row is None:
+            found = self.store.one("select size, mtime_ns, ctime_ns, ino, sha256 from hashes where path = ?", key)
+            row = tuple(found) if found is not None else None
+        return row
 
     def sha256(self, path: Path) -> str:
         # os.path (fast) and the absolute path as given, links not resolved (the stamp is the target's)
         key = os.path.abspath(path)
         st = os.stat(key)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        row = self.hashes.get(key)
-        if row is not None and row[:4] == stamp:
-            return row[4]
-        sha = file_sha256(path)
-        self.hashes[key] = (*stamp, sha)
-        self.pending_hashes.append((key, *stamp, sha))
-        return sha
+        row = self._stored_hash(key)
+        if row is None or row[:4] != stamp:
+            row = (*stamp, file_sha256(path))
+            self.pending_hashes[key] = row
+            self._maybe_flush()
+        if len(self.recent) >= self.RECENT:
+            self.recent.clear()
+        self.recent[key] = row
+        return row[4]
 
     def passed(self, key: str) -> str | None:
         """The extra value stored with a passed check, or None if it never passed."""
-        return self.passes.get(key)
+        if key in self.pending_passes:
+            return self.pending_passes[key]
+        found = self.store.one("select extra from passed where key = ?", key)
+        return None if found is None else found[0]
 
     def record_pass(self, key: str, extra: str = "") -> None:
-        self.passes[key] = extra
-        self.pending_passes.append((key, extra))
+        self.pending_passes[key] = extra
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if len(self.pending_hashes) + len(self.pending_passes) >= self.FLUSH_EVERY:
+            self.save()
 
     def save(self) -> None:
-        if self.db is None:
-            return
-        try:
-            with self.db:
-                self.db.executemany("insert or replace into hashes values (?, ?, ?, ?, ?, ?)",
-                                    self.pending_hashes)
-                self.db.executemany("insert or replace into passed values (?, ?)",
-                                    self.pending_passes)
-        except sqlite3.Error:
-            pass
-        self.pending_hashes, self.pending_passes = [], []
+        """Write what this run added (kept for this run if the file refuses it)."""
+        if self.store.write(self.pending_hashes, self.pending_passes):
+            self.pending_hashes, self.pending_passes = {}, {}
 
     def close(self) -> None:
         self.save()
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.store.close()
 
 
 def key_of(*parts: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from operator import attrgetter
 from typing import Any, Callable
 
-from newscorpus.model import LAYERS, AnnotationSet, Entity, Event, Mention, Quote
+from newscorpus.model import LAYERS, AnnotationSet, Entity, Event, Mention, Quote, read_layer
 
 # an annotation's content is every field but its provenance; compared as a tuple of the
 # (frozen, comparable) field values, which is what the dict form would compare
@@ -66,6 +66,18 @@ def diff_sets(old: dict[str, AnnotationSet], new: dict[str, AnnotationSet]) -> l
         for layer in LAYERS:
             changes += _layer_changes(doc_id, layer, getattr(a, layer) if a else (),
                                       getattr(b, layer) if b else ())
+    return changes
+
+
+def diff_raw(doc_id: str, old: dict | None, new: dict | None) -> list[dict]:
+    """``diff_sets`` of one document given as two validated annotation files' JSON (or
+    None): a layer whose JSON is equal has no change and is not read into model
+    objects; the others are compared as ``diff_sets`` compares them."""
+    changes = []
+    for layer in LAYERS:
+        a, b = (old or {}).get(layer, []), (new or {}).get(layer, [])
+        if a != b:
+            changes += _layer_changes(doc_id, layer, read_layer(layer, a), read_layer(layer, b))
     return changes
 
 

@@ -2,8 +2,11 @@
 floors (keys of ``ctx.floors``) and its target; ``report`` computes ratios and verdicts."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+
+from newscorpus.store.jsonio import write_json
 
 from proc import measure
 from state import BASE_VERSION, Caches, Checkpoint, input_groups, schema_pairs
@@ -37,6 +40,29 @@ def stage_validate(ctx: Context, groups: Groups) -> None:
     series = ctx.run(ctx.cli("validate"))
     add_row(ctx, "validate (unchanged repository)", "newscorpus validate", series,
             ["schema:validate"], {"kind": "seconds", "limit": 5.0, "at_n": 10_000})
+    changed = OneChangedFile(ctx.layout)
+    series = ctx.run(ctx.cli("validate"), before=changed.change)
+    changed.restore()
+    add_row(ctx, "validate (one draft file changed)", "newscorpus validate (before each run, one draft "
+            "file gets a new entity name)", series, ["schema:validate"],
+            {"kind": "seconds", "limit": 5.0, "at_n": 10_000})
+
+
+class OneChangedFile:
+    """The first draft file, changed before each run (a new name of its first entity, so
+    its content and cache key are new each time), then put back."""
+
+    def __init__(self, layout):
+        self.path = sorted(layout.draft.glob("*.json"))[0]
+        self.original = self.path.read_bytes()
+
+    def change(self, run: int) -> None:
+        data = json.loads(self.original)
+        data["entities"][0]["name"] += f" (benchmark change {run})"
+        write_json(self.path, data)
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.original)
 
 
 def stage_read(ctx: Context, groups: Groups) -> None:

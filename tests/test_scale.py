@@ -87,3 +87,35 @@ def test_the_card_summarises_a_long_document_list(root, tmp_path):
     total = len(list((root / "corpus" / "documents").glob("*.json")))
     assert f"- **Documents:** {total} (train: " in card
     assert "`synthetic_000`" not in card and f"`{SEED}`" not in card
+
+
+def test_the_build_is_the_same_on_one_core_or_several(two_docs, tmp_path, monkeypatch):
+    """The blocks of documents made by worker processes give the bytes one process gives
+    (hf/blocks.py), and the block size changes nothing either."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from newscorpus.hf import blocks
+    from newscorpus.hf import build as hf_build
+    from newscorpus.store.paths import Layout
+
+    ok(run_cli("draft", "start", root=two_docs))
+    ok(run_cli("release", next_version(two_docs, "minor"), "-m", "x", root=two_docs))
+    pools = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(blocks, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(blocks.os, "cpu_count", lambda: 2)
+    outputs = {}
+    for name, size, parallel_from in (("one", 1, 10**9), ("several", 1, 1), ("blocks of 2", 2, 10**9)):
+        monkeypatch.setattr(blocks, "BLOCK_DOCUMENTS", size)
+        monkeypatch.setattr(blocks, "PARALLEL_FROM", parallel_from)
+        hf_build.build(Layout(two_docs), None, tmp_path / name)
+        outputs[name] = {p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
+                         for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
+    assert pools == [2]  # only the second build used worker processes
+    assert outputs["one"] == outputs["several"] == outputs["blocks of 2"]
+    assert len([k for k in outputs["one"] if k.endswith(".parquet")]) > 1

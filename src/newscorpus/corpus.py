@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +23,7 @@ from newscorpus.rules.validation import (check_document_records, schema_problems
 from newscorpus.store import documents as _documents
 from newscorpus.store import versions as _versions
 from newscorpus.store.diff import diff_raw
-from newscorpus.store.jsonio import atomic_write_text, dumps, write_json
+from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
 from newscorpus.store.ingest import add_many
 from newscorpus.store.lock import repository_lock
 from newscorpus.store.paths import Layout
@@ -146,21 +146,39 @@ def stream_checked(layout: Layout, version: str | None
     (version, the version's inventory, an iterator of (document, annotation set) in id
     order; a document without annotations gets an empty set). Memory does not grow
     with the corpus: one document and its annotations are held at a time."""
+    version, inventory, paths = stream_checked_paths(layout, version)
+    return version, inventory, (read_pair(layout, version, d, a) for d, a in paths)
+
+
+def stream_checked_paths(layout: Layout, version: str | None
+                         ) -> tuple[str, Inventory, Iterator[tuple[Path, Path | None]]]:
+    """``stream_checked`` as the files to read, (document record, annotation file or
+    None), for readers that share the work out (``read_pair`` reads one)."""
     require_valid(layout)
     version = _versions.resolve_version(layout, version)
     inventory = load_inventory(_versions.inventory_path(layout, version))
-    return version, inventory, _pairs(layout, version)
+    return version, inventory, _path_pairs(layout, version)
 
 
-def _pairs(layout: Layout, version: str) -> Iterator[tuple[Document, AnnotationSet]]:
-    for doc_id, doc, ann in _versions.side_by_side(_documents.iter_documents(layout),
-                                                   _versions.iter_sets(layout, version),
-                                                   key_a=lambda d: d.id):
-        if doc is None:
+def _path_pairs(layout: Layout, version: str) -> Iterator[tuple[Path, Path | None]]:
+    records = sorted(layout.documents.glob("*.json"), key=lambda p: p.stem)  # a valid record is named after its id
+    files = sorted(_versions.annotation_files(_versions.version_dir(layout, version)), key=lambda p: p.stem)
+    stem = attrgetter("stem")
+    for doc_id, record, ann in _versions.side_by_side(records, files, key_a=stem, key_b=stem):
+        if record is None:
             raise CorpusError(Problem(layout.rel(_versions.version_dir(layout, version)), "",
                                       "unknown-document",
                                       "annotations for a document not in the corpus", doc_id))
-        yield doc, ann or AnnotationSet(doc.id, doc.text_sha256, version)
+        yield record, ann
+
+
+def read_pair(layout: Layout, version: str, record: Path, ann: Path | None
+              ) -> tuple[Document, AnnotationSet]:
+    """A document and its annotation set (an empty one when ``ann`` is None)."""
+    doc = Document.from_dict(read_json(record, layout.rel(record)))
+    if ann is None:
+        return doc, AnnotationSet(doc.id, doc.text_sha256, version)
+    return doc, AnnotationSet.from_dict(read_json(ann, layout.rel(ann)))
 
 
 def diff(layout: Layout, old: str, new: str) -> tuple[str, str, list[dict]]:

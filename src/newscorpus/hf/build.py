@@ -21,20 +21,14 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.hf.bigbio import bigbio_kb_row
-from newscorpus.hf.features import CONFIGS, SPLIT_ORDER, features_for
+from newscorpus.hf.blocks import BlockMaker, document_rows, made_blocks  # noqa: F401 (document_rows: re-exported)
+from newscorpus.hf.features import CONFIGS, SPLIT_ORDER
 from newscorpus.hf.shards import SplitWriter
-from newscorpus.hf.views import (coreference_row, event_extraction_rows, mentions_nested_rows,
-                                 quote_attribution_rows)
-from newscorpus.hf.rows import (NerReport, Shared, document_row, entities_row, events_row, ner_rows,
-                                quotes_row)
-from newscorpus.model import AnnotationSet, Document
+from newscorpus.hf.rows import NerReport
 from newscorpus.quality.stats import StatsAccumulator
-from newscorpus.rules.inventory import Inventory
 from newscorpus.store.jsonio import new_file_mode
 from newscorpus.store.paths import Layout
 
@@ -64,22 +58,6 @@ class BuildResult:
         return f"{shlex.quote(shown(sys.executable))} -c {shlex.quote(code)}"
 
 
-def document_rows(doc: Document, ann: AnnotationSet, inventory: Inventory, version: str,
-                  report: NerReport) -> dict[str, list[dict]]:
-    """The rows of every config for one document; what they share is made once."""
-    sh = Shared(doc, ann)
-    return {"documents": [document_row(doc, version)],
-            "entities": [entities_row(doc, ann, inventory, sh)],
-            "events": [events_row(doc, ann, inventory, sh)],
-            "quotes": [quotes_row(doc, ann, inventory, sh)],
-            "ner": ner_rows(doc, ann, inventory, report, sh),
-            "event_extraction": event_extraction_rows(doc, ann, inventory, sh),
-            "quote_attribution": quote_attribution_rows(doc, ann, inventory, sh),
-            "coreference": [coreference_row(doc, ann, inventory, sh)],
-            "mentions_nested": mentions_nested_rows(doc, ann, inventory, sh),
-            "bigbio_kb": [bigbio_kb_row(doc, ann, sh)]}
-
-
 @dataclass
 class Written:
     """What the build wrote, for the card: per config and split, the shard files, rows
@@ -91,15 +69,12 @@ class Written:
     stats: dict
 
 
-GC_EVERY = 1000  # documents between two full garbage collections while the rows are made
-
-
 @contextmanager
 def paused_gc():
     """The automatic cyclic garbage collector paused: a document's rows are thousands of
     small dicts and lists (without reference cycles), and the collector's passes over
     them and over the buffered record batches cost more than making them. The caller
-    collects, every ``GC_EVERY`` documents, the little cyclic garbage libraries leave."""
+    collects, after each block of documents, the little cyclic garbage libraries leave."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -109,30 +84,30 @@ def paused_gc():
             gc.enable()
 
 
-def write_configs(folder: Path, inventory: Inventory, version: str,
-                  pairs: Iterable[tuple[Document, AnnotationSet]], report: NerReport) -> Written:
-    """Stream every document's rows into the shards of its split."""
+def write_configs(folder: Path, maker: BlockMaker, paths: list[tuple[Path, Path | None]],
+                  report: NerReport) -> Written:
+    """Stream every document's rows into the shards of its split, a block of documents
+    at a time (``hf/blocks.py``: made on the machine's cores)."""
     with paused_gc():
-        return _write_configs(folder, inventory, version, pairs, report)
+        return _write_configs(folder, maker, paths, report)
 
 
-def _write_configs(folder: Path, inventory: Inventory, version: str,
-                   pairs: Iterable[tuple[Document, AnnotationSet]], report: NerReport) -> Written:
-    features = {config: features_for(config, inventory) for config in CONFIGS}
+def _write_configs(folder: Path, maker: BlockMaker, paths: list[tuple[Path, Path | None]],
+                   report: NerReport) -> Written:
     writers: dict[tuple[str, str], SplitWriter] = {}
-    stats, documents = StatsAccumulator(inventory), []
-    for doc, ann in pairs:
-        documents.append((doc.id, doc.split))
-        if len(documents) % GC_EVERY == 0:
-            gc.collect(0)  # the young generation: what was made since the last pass
-        stats.add(ann)
-        for config, rows in document_rows(doc, ann, inventory, version, report).items():
-            key = (config, doc.split)
-            if not rows:  # a split gets a shard only once it has a row
-                continue
-            if key not in writers:
-                writers[key] = SplitWriter(folder, config, doc.split, features[config])
-            writers[key].add(rows)
+    stats, documents = StatsAccumulator(maker.inventory), []
+    for block in made_blocks(maker, paths):
+        if block.problems:
+            raise CorpusError(block.problems)
+        documents += block.documents
+        stats.merge(block.totals, block.counters)
+        report.merge(block.report)
+        for (config, split), table in block.tables.items():
+            if (config, split) not in writers:  # a split gets a shard only once it has a row
+                writers[(config, split)] = SplitWriter(folder, config, split, maker.features[config])
+            writers[(config, split)].add_table(table)
+        del block
+        gc.collect(0)  # the young generation: what was made since the last pass
     written = Written({c: {} for c in CONFIGS}, {c: {} for c in CONFIGS},
                       {c: {} for c in CONFIGS}, documents, stats.result())
     for config in CONFIGS:
@@ -182,7 +157,8 @@ def _build(layout: Layout, version: str | None = None, output: Path | None = Non
     disable_progress_bar()
     output = Path(output) if output else layout.root / "build" / "dataset"
     check_output(output)
-    version, inventory, pairs = corpus.stream_checked(layout, version)
+    version, inventory, paths = corpus.stream_checked_paths(layout, version)
+    paths = list(paths)  # file names only: counted to choose between one and several processes
     report = NerReport()
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -190,7 +166,7 @@ def _build(layout: Layout, version: str | None = None, output: Path | None = Non
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     os.chmod(tmp, new_file_mode(folder=True))
     try:
-        written = write_configs(tmp, inventory, version, pairs, report)
+        written = write_configs(tmp, BlockMaker(layout, version, inventory), paths, report)
         write_card(layout, tmp, version, inventory, written, report)
         if output.exists():
             old = output.with_name(f".{output.name}.old")

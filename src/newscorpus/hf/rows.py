@@ -140,6 +140,12 @@ class NerReport:
     misaligned: int = 0  # dropped: not on token boundaries
     crossing: int = 0  # dropped: crosses a sentence boundary
 
+    def merge(self, other: "NerReport") -> None:
+        self.used += other.used
+        self.nested += other.nested
+        self.misaligned += other.misaligned
+        self.crossing += other.crossing
+
 
 def select_ner_mentions(ann: AnnotationSet) -> tuple[list[Mention], list[Mention]]:
     """The flattening rule: name mentions only; of overlapping names the longest (then the

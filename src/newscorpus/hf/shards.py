@@ -9,12 +9,15 @@ metadata, content-defined chunking, page index, per-column options), so a split
 written in one batch is byte-identical to what ``to_parquet`` writes.
 
 A record batch is made column by column: ``pa.array`` of the column's values with the
-declared feature's Arrow type (no type inference, no cast afterwards; ``column_array``
-says when not), without the
+declared feature's Arrow type (no type inference, no cast afterwards), without the
 row-by-row encoding and fingerprinting of ``Dataset.from_list``: the rows already hold
 what the encoding would give (label ids, ints, strings, bools, None for a missing
-value), so the table, its buffers and its ``nbytes`` are those ``from_list`` gives
-(``tests/test_hf_shards.py`` compares them)."""
+value), so the values and types are those ``from_list`` gives (``tests/test_hf_shards.py``
+compares them). The buffers are compact: where a record is missing (a quote without a
+cue), ``from_list``'s cast gives the missing record's fields buffers of their own; these
+do not, so the card's ``num_bytes`` (the written batches' ``nbytes``) is the same
+whether a batch was made in one table or gathered from several, in this process or in
+another (``hf/blocks.py``)."""
 from __future__ import annotations
 
 import json
@@ -49,36 +52,8 @@ def record_batch(rows: list[dict], features, schema=None):
     import pyarrow as pa
 
     schema = features.arrow_schema if schema is None else schema
-    arrays = [column_array([row[name] for row in rows], feature, schema.field(name).type)
-              for name, feature in features.items()]
+    arrays = [pa.array([row[name] for row in rows], type=schema.field(name).type) for name in features]
     return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def column_array(values: list, feature, arrow_type):
-    """``pa.array`` of one column with the declared Arrow type. A column that holds a
-    missing record (a None where a struct is declared) is made as ``Dataset.from_list``
-    makes it instead (inferred, then ``cast_array_to_feature``): the cast gives the null
-    record's fields buffers of their own, which ``nbytes`` (the card's ``num_bytes``)
-    counts, and the card keeps the figure ``datasets`` gives."""
-    import pyarrow as pa
-
-    array = pa.array(values, type=arrow_type)
-    if not _has_null_record(array):
-        return array
-    from datasets.table import cast_array_to_feature
-
-    return cast_array_to_feature(pa.array(values), feature)
-
-
-def _has_null_record(array) -> bool:
-    import pyarrow as pa
-
-    kind = array.type
-    if pa.types.is_struct(kind):
-        return array.null_count > 0 or any(_has_null_record(array.field(i)) for i in range(kind.num_fields))
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        return _has_null_record(array.flatten())
-    return False
 
 
 def close_writer(writer) -> None:
@@ -93,26 +68,29 @@ class SplitWriter:
 
     def __init__(self, folder: Path, config: str, split: str, features):
         self.folder, self.config, self.split, self.features = folder, config, split, features
-        self.schema = features.arrow_schema
         self.batch_rows = BATCH_ROWS.get(config, DEFAULT_BATCH_ROWS)
-        self.buffer: list[dict] = []
+        self.tables: list = []  # buffered tables of rows, ``buffered`` rows in all
+        self.buffered = 0
         self.parts: list[Path] = []
         self.writer = None
-        self.shard_bytes = 0
-        self.rows = 0
-        self.nbytes = 0
+        self.shard_bytes = self.rows = self.nbytes = 0  # this shard's bytes; rows and bytes in all
 
-    def add(self, rows: list[dict]) -> None:
-        self.buffer += rows
-        while len(self.buffer) >= self.batch_rows:
+    def add_table(self, table) -> None:
+        """Buffer a table of rows (``record_batch``); write each full record batch."""
+        self.tables.append(table)
+        self.buffered += table.num_rows
+        while self.buffered >= self.batch_rows:
             self.flush()
 
     def flush(self) -> None:
-        """Write the first ``batch_rows`` buffered rows as one record batch."""
-        if not self.buffer:
-            return
-        batch, self.buffer = self.buffer[:self.batch_rows], self.buffer[self.batch_rows:]
-        table = record_batch(batch, self.features, self.schema)
+        """Write the first ``batch_rows`` buffered rows as one contiguous record batch
+        (the bytes do not depend on the tables they came in)."""
+        import pyarrow as pa
+
+        whole = pa.concat_tables(self.tables)
+        table = whole.slice(0, self.batch_rows).combine_chunks()
+        rest = whole.slice(self.batch_rows)
+        self.tables, self.buffered = [rest], rest.num_rows
         if self.writer is not None and self.shard_bytes >= SHARD_BYTES:
             self._close_shard()
         if self.writer is None:
@@ -135,7 +113,7 @@ class SplitWriter:
 
     def close(self) -> list[str]:
         """Write what is buffered, name the shards ``-of-n``; their relative paths."""
-        while self.buffer:
+        while self.buffered:
             self.flush()
         if self.writer is not None:
             self._close_shard()

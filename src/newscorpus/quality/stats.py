@@ -36,6 +36,12 @@ class StatsAccumulator:
         c["polarity"].update(v.polarity for v in ann.events)
         c["quote_kinds"].update(q.kind for q in ann.quotes)
 
+    def merge(self, totals: Counter, counters: dict[str, Counter]) -> None:
+        """Add the counts of another accumulator (its ``totals`` and ``counters``)."""
+        self.totals.update(totals)
+        for key, counter in counters.items():
+            self.counters[key].update(counter)
+
     def add_raw(self, data: dict) -> None:
         """``add`` of an annotation file's JSON (validated), without model objects."""
         t, c = self.totals, self.counters

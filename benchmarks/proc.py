@@ -1,5 +1,9 @@
-"""Running one measurement: a child process, its wall-clock time and its peak memory
-(``ru_maxrss`` from ``os.wait4`` on that child alone), and the median of repeated runs."""
+"""Running one measurement: a child process, its wall-clock time and its peak memory, and
+the median of repeated runs. Peak memory is the larger of ``ru_maxrss`` from ``os.wait4``
+(the largest single process: the child, or a worker process it waited for) and the
+largest sum, sampled every 0.25 s, of the proportional set sizes (PSS, shared pages
+divided among their users) of every process in the child's process group: a command that
+spreads its work over worker processes is charged for all of them."""
 from __future__ import annotations
 
 import json
@@ -23,6 +27,11 @@ class Run:
     stderr: str
     killed: str | None = None  # why the watchdog killed it
     over_memory: bool = False  # killed above the memory limit
+    group_mb: float | None = None  # the largest sampled PSS sum of its process group, MB
+
+    @property
+    def memory_mb(self) -> float:
+        return max(self.peak_mb, self.group_mb or 0.0)
 
     def reported(self) -> dict:
         """The JSON line a child of benchmarks/child.py printed last."""
@@ -45,7 +54,7 @@ class Series:
 
     @property
     def peak_mb(self) -> float | None:
-        return max(r.peak_mb for r in self.runs) if self.runs else None
+        return max(r.memory_mb for r in self.runs) if self.runs else None
 
     @property
     def over_memory(self) -> bool:
@@ -71,6 +80,27 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+def _group_pss_mb(pgid: int) -> float:
+    """The summed PSS of every process whose process group is ``pgid``."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            if int(fields[2]) != pgid:  # after the name: state, ppid, pgrp
+                continue
+            with open(f"/proc/{entry.name}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e6
+
+
 class Watchdog(threading.Thread):
     """Kills the child (its process group) after ``timeout`` s, or when its resident memory
     passes ``limit_mb`` (polled from /proc): one command must not take a shared machine down."""
@@ -81,11 +111,13 @@ class Watchdog(threading.Thread):
         self.done = threading.Event()
         self.reason: str | None = None
         self.over_memory = False
+        self.group_mb = 0.0
 
     def run(self) -> None:
         start = time.monotonic()
         while not self.done.wait(0.25):
             rss = _rss_mb(self.pid)
+            self.group_mb = max(self.group_mb, _group_pss_mb(self.pid))
             if time.monotonic() - start > self.timeout:
                 self.kill(f"timed out after {self.timeout:.0f} s")
             elif rss is not None and rss > self.limit_mb:
@@ -119,7 +151,7 @@ def run_child(argv: list[str], cwd: str, env: dict, timeout: float, limit_mb: fl
         err.seek(0)
         return Run(wall, usage.ru_maxrss * 1024 / 1e6, proc.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   watchdog.reason, watchdog.over_memory)
+                   watchdog.reason, watchdog.over_memory, watchdog.group_mb or None)
 
 
 def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float, limit_mb: float,

@@ -64,7 +64,9 @@ class Context:
 
 def series_dict(series: Series, timing: str) -> dict:
     return {"seconds": series.median, "seconds_all": series.seconds, "timing": timing,
-            "peak_mb": series.peak_mb, "peak_mb_all": [r.peak_mb for r in series.runs],
+            "peak_mb": series.peak_mb, "peak_mb_all": [r.memory_mb for r in series.runs],
+            "largest_process_mb_all": [r.peak_mb for r in series.runs],
+            "process_group_pss_mb_all": [r.group_mb for r in series.runs],
             "wall_all": [r.wall for r in series.runs], "ok": series.ok, "error": series.failure(),
             "over_memory_limit": series.over_memory}
 

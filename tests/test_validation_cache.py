@@ -79,3 +79,42 @@ def test_many_files_are_checked_on_several_processes_with_the_same_result(root, 
     shutil.rmtree(root / ".newscorpus")
     parallel = validation.validate_repository(Layout(root), include_passes=True)
     assert parallel == serial and any(p.check == "span-text-mismatch" for p in serial)
+
+
+def test_the_cache_keeps_only_what_the_repository_still_holds(root, monkeypatch):
+    """A whole-repository validation prunes the keys and hashes it did not look up: after
+    an edit and a second validation the cache is no larger than after the first, the
+    edited file's old key is gone, and the next run is still served from the cache."""
+    import sqlite3
+
+    from newscorpus.rules import engine, validation
+    from newscorpus.store.cache import Cache
+    from newscorpus.store.paths import Layout
+
+    def rows() -> tuple[set, set]:
+        db = sqlite3.connect(root / ".newscorpus" / "cache.sqlite")
+        try:
+            return ({k for (k,) in db.execute("select key from passed")},
+                    {p for (p,) in db.execute("select path from hashes")})
+        finally:
+            db.close()
+
+    monkeypatch.setattr(Cache, "FLUSH_EVERY", 3)  # the used keys are marked in several batches
+    layout = Layout(root)
+    assert validation.validate_repository(layout) == []
+    keys, paths = rows()
+    db = sqlite3.connect(root / ".newscorpus" / "cache.sqlite")
+    with db:  # the hash of a file deleted since
+        db.execute("insert into hashes values (?, 1, 1, 1, 1, ?)", (str(root / "gone.json"), "0" * 64))
+    db.close()
+    path = annotation_path(root)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entities"][0]["name"] += " (edited)"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert validation.validate_repository(layout) == []
+    after_keys, after_paths = rows()
+    assert len(after_keys) == len(keys) and after_keys != keys  # the old key went, the new one came
+    assert after_paths == paths
+    monkeypatch.setattr(engine, "check_job", _never)
+    monkeypatch.setattr(validation, "check_document", _never)
+    assert validation.validate_repository(layout) == []

@@ -425,9 +425,11 @@ def validate_repository(layout: Layout, include_passes: bool = True) -> list[Pro
     """Every problem in the repository: inventory, generated files, documents, the
     draft, every release (against its own inventory snapshot), and the annotation
     passes kept for agreement."""
-    cache = Cache(layout)
+    cache = Cache(layout, prune=include_passes)  # every file looked up: the rest is stale
     try:
         problems = _validate_repository(layout, include_passes, cache)
+        if not any(p.file == layout.rel(layout.inventory) for p in problems):
+            cache.prune()  # (without an inventory, nothing was looked up)
     finally:
         cache.close()
     return sorted(set(problems), key=lambda p: (p.file, _ptr_key(p.location), p.check, p.message))

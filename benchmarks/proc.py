@@ -1,6 +1,8 @@
 """Running one measurement: a child process, its wall-clock time and its peak memory, and
-the median of repeated runs. Peak memory is the larger of ``ru_maxrss`` from ``os.wait4``
-(the largest single process: the child, or a worker process it waited for) and the
+the median of repeated runs. Children are started by ``spawner.py``, a small process of
+its own, so that their peak is not the harness's (see there). Peak memory is the larger
+of ``ru_maxrss`` from ``os.wait4`` (the largest single process: the child, or a worker
+process it waited for) and the
 largest sum, sampled every 0.25 s, of the proportional set sizes (PSS, shared pages
 divided among their users) of every process in the child's process group: a command that
 spreads its work over worker processes is charged for all of them."""
@@ -11,6 +13,7 @@ import os
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -133,25 +136,42 @@ class Watchdog(threading.Thread):
                 pass
 
 
+class Spawner:
+    """The harness's side of ``spawner.py`` (started on first use, one per harness)."""
+
+    _proc: subprocess.Popen | None = None
+
+    @classmethod
+    def start(cls, argv: list[str], cwd: str, env: dict, out: str, err: str) -> int:
+        if cls._proc is None or cls._proc.poll() is not None:
+            here = os.path.dirname(os.path.abspath(__file__))
+            cls._proc = subprocess.Popen([sys.executable, os.path.join(here, "spawner.py")],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cls._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env, "stdout": out,
+                                          "stderr": err}) + "\n")
+        cls._proc.stdin.flush()
+        return json.loads(cls._proc.stdout.readline())["pid"]
+
+    @classmethod
+    def wait(cls) -> dict:
+        return json.loads(cls._proc.stdout.readline())
+
+
 def run_child(argv: list[str], cwd: str, env: dict, timeout: float, limit_mb: float) -> Run:
-    """Start ``argv`` and wait for it with ``os.wait4`` (its own rusage), under a watchdog."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err,
-                                start_new_session=True)
-        watchdog = Watchdog(proc.pid, timeout, limit_mb)
+    """Run ``argv`` through the spawner (its own ``os.wait4`` usage), under a watchdog."""
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = os.path.join(folder, "out"), os.path.join(folder, "err")
+        pid = Spawner.start(argv, cwd, env, out, err)
+        watchdog = Watchdog(pid, timeout, limit_mb)
         watchdog.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            ended = Spawner.wait()
         finally:
             watchdog.done.set()
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        return Run(wall, usage.ru_maxrss * 1024 / 1e6, proc.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   watchdog.reason, watchdog.over_memory, watchdog.group_mb or None)
+        with open(out, "rb") as o, open(err, "rb") as e:
+            stdout, stderr = o.read().decode("utf-8", "replace"), e.read().decode("utf-8", "replace")
+        return Run(ended["wall"], ended["maxrss_kb"] * 1024 / 1e6, os.waitstatus_to_exitcode(ended["status"]),
+                   stdout, stderr, watchdog.reason, watchdog.over_memory, watchdog.group_mb or None)
 
 
 def measure(argv: list[str], cwd: str, env: dict, repeat: int, timeout: float, limit_mb: float,

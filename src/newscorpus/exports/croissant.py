@@ -198,18 +198,14 @@ def _agreement_text(layout: Layout) -> str:
 
 def _gold_agreement_text(layout: Layout) -> str:
     """Each pass made from a later release's guidelines, against that release's gold."""
-    from newscorpus.quality.agreement import agreement
-    from newscorpus.store.passes import read_pass_index
-    from newscorpus.store.versions import load_folder, load_sets_of, read_index
+    from newscorpus.quality.passes import gold_agreement
 
-    released = {r.version for r in read_index(layout)}
     out = []
-    for name, info in sorted(read_pass_index(layout).items()):
-        if info.guidelines in released and name not in PASSES:
-            made = load_folder(layout.annotations / "passes" / name)
-            r = agreement(made, load_sets_of(layout, info.guidelines, made))
-            out.append(f" Pass {name} ({info.annotator}, blind, from the {info.guidelines} guidelines) against "
-                       f"the {info.guidelines} gold: mention span F1 (exact) {r['mentions']['exact']['f1']:.3f}, "
+    for row in gold_agreement(layout):
+        if row["name"] not in PASSES:
+            name, gold, r = row["name"], row["gold"], row["result"]
+            out.append(f" Pass {name} ({row['annotator']}, blind, from the {gold} guidelines) against "
+                       f"the {gold} gold: mention span F1 (exact) {r['mentions']['exact']['f1']:.3f}, "
                        f"trigger F1 (exact) {r['events']['exact']['f1']:.3f}, argument F1 "
                        f"{r['events']['arguments']['f1']:.3f}, quote content F1 (exact) "
                        f"{r['quotes']['exact']['f1']:.3f}.")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from newscorpus.hf.shards import SHARD_BYTES
 from newscorpus.quality.figure import FIGURE, label_distribution_svg
+from newscorpus.quality.passes import gold_agreement
 from newscorpus.rules.inventory import Inventory
 from newscorpus.store.paths import Layout
 
@@ -104,24 +105,6 @@ def _agreement_pairs(layout: Layout) -> list[dict]:
             for g, names in sorted(groups.items()) for i, a in enumerate(names) for b in names[i + 1:]]
 
 
-def _gold_agreement(layout: Layout) -> list[dict]:
-    """Agreement of each indexed pass with the gold of the release whose guidelines it
-    was made from (passes made from the draft's guidelines have no gold yet)."""
-    from newscorpus.quality.agreement import agreement
-    from newscorpus.store.passes import read_pass_index
-    from newscorpus.store.versions import load_folder, load_sets_of, read_index
-
-    released = {r.version for r in read_index(layout)}
-    rows = []
-    for name, info in sorted(read_pass_index(layout).items()):
-        if info.guidelines in released:
-            made = load_folder(layout.annotations / "passes" / name)
-            result = agreement(made, load_sets_of(layout, info.guidelines, made))
-            rows.append({"name": name, "gold": info.guidelines, "annotator": info.annotator,
-                         "result": result})
-    return rows
-
-
 def _changelog_entries(layout: Layout, version: str) -> list[str] | None:
     """The changelog entries up to ``version`` (all for the draft), newest first, without
     their ``## `` heading marks; None when there is no changelog."""
@@ -190,7 +173,7 @@ def _card_values(layout: Layout, version: str, inventory: Inventory, written,
         "event_types": event_types,
         "figure": FIGURE,
         "agreement": _agreement_pairs(layout),
-        "gold_agreement": _gold_agreement(layout),
+        "gold_agreement": gold_agreement(layout),
         "changelog": _changelog_entries(layout, version),
         "bibtex": bibtex,
     }

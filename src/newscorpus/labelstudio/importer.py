@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from newscorpus import corpus
 from newscorpus.errors import CorpusError, Problem
-from newscorpus.labelstudio.names import ALL, FORMAT, FORMATS, TOOL, VIEW_LAYERS, VIEWS
+from newscorpus.labelstudio.names import ALL, FORMAT, FORMATS, TOOL, VIEWS
 from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
 from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
@@ -119,7 +119,7 @@ def unpulled_changes(source: AnnotationSet, current: AnnotationSet, new: Annotat
     return lost
 
 
-def _enrich(problem: Problem, shown_task: str, region_of: dict[str, str], data: dict) -> Problem:
+def enrich_problem(problem: Problem, shown_task: str, region_of: dict[str, str], data: dict) -> Problem:
     """Point a validator problem on the imported set back at the Label Studio region."""
     parts = problem.location.split("/")
     extra = ""
@@ -141,7 +141,7 @@ def _enrich(problem: Problem, shown_task: str, region_of: dict[str, str], data: 
 
 
 @dataclass
-class _Import:
+class ImportRun:
     """One import under way: what it reads against and what it found so far."""
     layout: Layout
     shown: str
@@ -169,7 +169,7 @@ class _Import:
             raise CorpusError(self.problems)
 
 
-def start_import(layout: Layout, tasks: Any, shown: str, dry_run: bool) -> tuple["_Import", Any]:
+def start_import(layout: Layout, tasks: Any, shown: str, dry_run: bool) -> tuple["ImportRun", Any]:
     """An import's state and its transaction (None for a dry run), after checking that
     ``tasks`` is a list of tasks: shared by the draft import and the passes import."""
     if not isinstance(tasks, (list, Iterator)):
@@ -179,7 +179,7 @@ def start_import(layout: Layout, tasks: Any, shown: str, dry_run: bool) -> tuple
     from newscorpus.store.idregister import read_register
 
     inventory = load_inventory(layout.inventory, layout.rel(layout.inventory))
-    run = _Import(layout, shown, inventory, _document_index(layout), register=read_register(layout))
+    run = ImportRun(layout, shown, inventory, _document_index(layout), register=read_register(layout))
     txn = None if dry_run else Transaction(layout)
     return run, txn
 
@@ -195,14 +195,14 @@ def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool
     run, txn = start_import(layout, tasks, shown, dry_run)
     try:
         for i, task in enumerate(tasks):
-            if _task_doc(task) != run.current:
+            if task_doc(task) != run.current:
                 _merge_views(run)
                 _finish_task(run, txn, force, allow_deletions)
             _import_task(run, i, task)
         _merge_views(run)
         _finish_task(run, txn, force, allow_deletions)
         run.fail_if_problems()
-        _write_register(run, txn)
+        write_register(run, txn)
     except BaseException:
         if txn is not None:
             txn.abort()
@@ -213,7 +213,7 @@ def import_tasks(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: bool
     return ImportResult(sorted(run.done), run.versions, run.notes, run.changes, sorted(run.written))
 
 
-def _task_doc(task: Any) -> str | None:
+def task_doc(task: Any) -> str | None:
     """The document a task is for, if it says (the views of a document are read together)."""
     data = task.get("data") if isinstance(task, dict) else None
     block = data.get("newscorpus") if isinstance(data, dict) else None
@@ -221,7 +221,7 @@ def _task_doc(task: Any) -> str | None:
     return doc_id if isinstance(doc_id, str) else None
 
 
-def _merge_views(run: _Import) -> None:
+def _merge_views(run: ImportRun) -> None:
     """The sets the views of the current document gave, merged (reader.merge_views)."""
     doc_id, views = run.current, run.views
     run.current, run.views = None, {}
@@ -233,7 +233,7 @@ def _merge_views(run: _Import) -> None:
     run.notes += notes
 
 
-def _write_register(run: _Import, txn: Transaction | None) -> None:
+def write_register(run: ImportRun, txn: Transaction | None) -> None:
     """The id register raised to every id the imported documents now use (in the
     import's transaction)."""
     from newscorpus.store.idregister import register_data, register_path
@@ -249,7 +249,7 @@ def _document_index(layout: Layout):
     return DocumentIndex({p.stem: str(p) for p in sorted(layout.documents.glob("*.json"))})
 
 
-def _finish_task(run: _Import, txn: Transaction | None, force: bool, allow_deletions: bool) -> None:
+def _finish_task(run: ImportRun, txn: Transaction | None, force: bool, allow_deletions: bool) -> None:
     """Check the set the last task gave; stage it if nothing is wrong so far; forget it."""
     if not run.sets:
         run.sources.clear()
@@ -269,26 +269,26 @@ def _finish_task(run: _Import, txn: Transaction | None, force: bool, allow_delet
     run.priors.clear()
 
 
-def _import_task(run: _Import, i: int, task: Any) -> None:
+def _import_task(run: ImportRun, i: int, task: Any) -> None:
     """One task (one view of a document): checked, its annotation chosen and read; the
     set it gives is kept until the document's views are merged."""
-    found = _task_document(run, i, task)
+    found = task_document(run, i, task)
     if found is None:
         return
     tptr, tid, where, doc, block, view = found
-    source, annotations = _task_source(run, tptr, where, task, block)
-    if source is None or not _same_source(run, tptr, where, doc, source):
+    source, annotations = task_source(run, tptr, where, task, block)
+    if source is None or not same_source(run, tptr, where, doc, source):
         return
     chosen = _choose(run, where, annotations)
     if chosen is None:
         return
     aindex = annotations.index(chosen)
     reader = TaskReader(run.layout, run.inventory, run.shown, tptr, where, doc, source, chosen,
-                        f"{tptr}/annotations/{aindex}", _provenance(run.layout, task, tid, chosen), view)
+                        f"{tptr}/annotations/{aindex}", task_provenance(run.layout, task, tid, chosen), view)
     new = read_task(reader, run.taken, run.priors[doc.id][0])
     run.problems += reader.problems
     run.notes += reader.notes
-    run.notes += _anchored_notes(where, reader.anchored)
+    run.notes += anchored_notes(where, reader.anchored)
     if new is None:
         return
     run.views[view] = new
@@ -300,7 +300,7 @@ def _import_task(run: _Import, i: int, task: Any) -> None:
             first.provenance = reader.provenance
 
 
-def _same_source(run: _Import, tptr: str, where: str, doc: Document, source: AnnotationSet) -> bool:
+def same_source(run: ImportRun, tptr: str, where: str, doc: Document, source: AnnotationSet) -> bool:
     """The first view task of a document sets the source, the draft and the ids taken;
     the next ones must have been exported from the same annotations (ls-view-mismatch)."""
     if run.current != doc.id:
@@ -318,7 +318,7 @@ def _same_source(run: _Import, tptr: str, where: str, doc: Document, source: Ann
     return True
 
 
-def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Document, dict, str] | None:
+def task_document(run: ImportRun, i: int, task: Any) -> tuple[str, Any, str, Document, dict, str] | None:
     """A task exported by newscorpus for a document of the corpus, each view seen once,
     whose text did not change: (pointer, task id, where, document, data.newscorpus
     block, view)."""
@@ -361,7 +361,7 @@ def _task_document(run: _Import, i: int, task: Any) -> tuple[str, Any, str, Docu
     return tptr, tid, where, doc, block, view
 
 
-def _first_of_view(run: _Import, tptr: str, tid: Any, where: str, doc_id: str, view: str) -> bool:
+def _first_of_view(run: ImportRun, tptr: str, tid: Any, where: str, doc_id: str, view: str) -> bool:
     """ls-duplicate-document: a second task for a document's view (a task of format /1
     is every view), or a task of a document whose tasks were not together."""
     clash = [v for v in (VIEWS + (ALL,) if view == ALL else (view, ALL)) if (doc_id, v) in run.seen]
@@ -379,7 +379,7 @@ def _first_of_view(run: _Import, tptr: str, tid: Any, where: str, doc_id: str, v
     return True
 
 
-def _task_source(run: _Import, tptr: str, where: str, task: dict,
+def task_source(run: ImportRun, tptr: str, where: str, task: dict,
                  block: dict) -> tuple[AnnotationSet | None, list]:
     """The exported source annotations of a task made with today's inventory, and the
     task's annotations list; (None, []) after a problem."""
@@ -408,7 +408,7 @@ def _task_source(run: _Import, tptr: str, where: str, task: dict,
     return source, annotations
 
 
-def _choose(run: _Import, where: str, annotations: list) -> dict | None:
+def _choose(run: ImportRun, where: str, annotations: list) -> dict | None:
     """The annotation to import (choose_annotation), with a note when there is none or
     when others were ignored."""
     chosen, ignored, cancelled = choose_annotation(annotations)
@@ -427,7 +427,7 @@ def _choose(run: _Import, where: str, annotations: list) -> dict | None:
     return chosen
 
 
-def _provenance(layout: Layout, task: dict, tid: Any, chosen: dict) -> Provenance:
+def task_provenance(layout: Layout, task: dict, tid: Any, chosen: dict) -> Provenance:
     """The provenance of what the annotation changed or added: its annotator and time,
     and the project, task and annotation it came from."""
     when = chosen.get("updated_at") or chosen.get("created_at")
@@ -438,7 +438,7 @@ def _provenance(layout: Layout, task: dict, tid: Any, chosen: dict) -> Provenanc
                       when if isinstance(when, str) else None, None, None)
 
 
-def _anchored_notes(where: str, anchored: list[tuple[str, int, int, int, int, str]]) -> list[str]:
+def anchored_notes(where: str, anchored: list[tuple[str, int, int, int, int, str]]) -> list[str]:
     """One note per way of reading offsets that re-anchored regions."""
     kinds: dict[str, list[str]] = {}
     for rid, s0, e0, s1, e1, how in anchored:
@@ -447,7 +447,7 @@ def _anchored_notes(where: str, anchored: list[tuple[str, int, int, int, int, st
             + ", ".join(items[:5]) + (" ..." if len(items) > 5 else "") for how, items in kinds.items()]
 
 
-def _validate(run: _Import) -> None:
+def _validate(run: ImportRun) -> None:
     """The validator's checks on every imported set, pointed back at the regions."""
     from newscorpus.rules.validation import check_annotation
 
@@ -456,10 +456,10 @@ def _validate(run: _Import) -> None:
         path = run.layout.draft / f"{doc_id}.json"
         found = check_annotation(data, run.layout.rel(path), run.inventory, run.docs_raw, "draft", doc_id)
         reader = run.readers[doc_id]
-        run.problems += [_enrich(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
+        run.problems += [enrich_problem(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
 
 
-def _check_draft_changes(run: _Import) -> None:
+def _check_draft_changes(run: ImportRun) -> None:
     """A draft file with changes of its own since the export, which the import would
     lose, or that cannot be read, is a problem (``--force`` skips this check)."""
     hint = ("keep them (release them, or push the draft and annotate from there), or pass --force "
@@ -485,7 +485,7 @@ def _check_draft_changes(run: _Import) -> None:
 DELETION_SHARE = 0.5  # an import may remove at most this share of a document's annotations
 
 
-def _check_deletions(run: _Import) -> None:
+def _check_deletions(run: ImportRun) -> None:
     """ls-mass-deletion: an annotation that removes all of a document's annotations, or
     more than half of them (an annotator who cleared the task, an empty annotation by
     a second annotator), unless the import allows deletions."""
@@ -501,7 +501,7 @@ def _check_deletions(run: _Import) -> None:
                 "written; if this is meant, import again with --allow-deletions", doc_id))
 
 
-def _stage(run: _Import, txn: Transaction | None) -> None:
+def _stage(run: ImportRun, txn: Transaction | None) -> None:
     """The diff of the task's set against the exported version, and its draft file
     staged (not in a dry run)."""
     from newscorpus.store.diff import diff_sets

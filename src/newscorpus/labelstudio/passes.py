@@ -35,9 +35,9 @@ from typing import Any, Iterable
 
 from newscorpus.errors import CorpusError
 from newscorpus import corpus
-from newscorpus.labelstudio.importer import (_anchored_notes, _enrich, _Import, _provenance, _same_source,
-                                             _task_doc, _task_document, _task_source, _write_register,
-                                             choose_annotation, iter_export, start_import)
+from newscorpus.labelstudio.importer import (ImportRun, anchored_notes, choose_annotation, enrich_problem,
+                                             iter_export, same_source, start_import, task_doc, task_document,
+                                             task_provenance, task_source, write_register)
 from newscorpus.labelstudio.names import ENTITIES_VIEW, VIEW_LAYERS, VIEWS
 from newscorpus.labelstudio.people import annotator
 from newscorpus.labelstudio.reader import TaskReader, merge_views, read_task
@@ -87,14 +87,14 @@ def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: boo
     pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]] = {}
     try:
         for i, task in enumerate(tasks):
-            if _task_doc(task) != run.current:
+            if task_doc(task) != run.current:
                 _finish_document(run, txn, pending, got)
             _task_passes(run, i, task, pending)
         _finish_document(run, txn, pending, got)
         run.fail_if_problems()
         if txn is not None and got:
             _stage_index(run, txn, sorted(got))
-            _write_register(run, txn)
+            write_register(run, txn)
     except BaseException:
         if txn is not None:
             txn.abort()
@@ -106,7 +106,7 @@ def import_passes(layout: Layout, tasks: Iterable[Any], shown: str, dry_run: boo
                         sorted(run.written))
 
 
-def _task_passes(run: _Import, i: int, task: Any,
+def _task_passes(run: ImportRun, i: int, task: Any,
                  pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]]) -> None:
     """One view task: each annotator's non-cancelled annotation of it read (against the
     view) and kept in ``pending`` (pseudonym -> view -> (set, reader)) until the
@@ -114,27 +114,27 @@ def _task_passes(run: _Import, i: int, task: Any,
     from one set (``run.taken``: the draft's, the releases' and the id register's, which
     earlier pulls of passes raised), so no two passes give one id to different
     annotations, and the draft never gives one of them to anything else."""
-    found = _task_document(run, i, task)
+    found = task_document(run, i, task)
     if found is None:
         return
     tptr, tid, where, doc, block, view = found
-    source, annotations = _task_source(run, tptr, where, task, block)
-    if source is None or not _same_source(run, tptr, where, doc, source):
+    source, annotations = task_source(run, tptr, where, task, block)
+    if source is None or not same_source(run, tptr, where, doc, source):
         return
     for name, aindex in _by_annotator(run, where, annotations):
         chosen = annotations[aindex]
-        prov = _provenance(run.layout, task, tid, chosen)  # tool: "Label Studio (..., annotation A)"
+        prov = task_provenance(run.layout, task, tid, chosen)  # tool: "Label Studio (..., annotation A)"
         prov = replace(prov, tool=prov.tool[:-1] + f"; pass {name})")
         reader = TaskReader(run.layout, run.inventory, run.shown, tptr, f"{where}, pass {name}", doc, source,
                             chosen, f"{tptr}/annotations/{aindex}", prov, view)
         new = read_task(reader, run.taken, _pass_now(run.layout, name, doc))
         run.problems += reader.problems
-        run.notes += reader.notes + _anchored_notes(reader.where, reader.anchored)
+        run.notes += reader.notes + anchored_notes(reader.where, reader.anchored)
         if new is not None:
             pending.setdefault(name, {})[view] = (new, reader)
 
 
-def _finish_document(run: _Import, txn: Transaction | None,
+def _finish_document(run: ImportRun, txn: Transaction | None,
                      pending: dict[str, dict[str, tuple[AnnotationSet, TaskReader]]],
                      got: dict[str, list[str]]) -> None:
     """The current document's passes: each annotator's view sets merged
@@ -170,7 +170,7 @@ def _finish_document(run: _Import, txn: Transaction | None,
     run.priors.clear()
 
 
-def _by_annotator(run: _Import, where: str, annotations: list) -> list[tuple[str, int]]:
+def _by_annotator(run: ImportRun, where: str, annotations: list) -> list[tuple[str, int]]:
     """(pseudonym, index of the annotation that is the pass) per annotator, by pseudonym."""
     groups: dict[str, list[int]] = {}
     for k, a in enumerate(annotations):
@@ -204,7 +204,7 @@ def _pass_now(layout: Layout, name: str, doc: Document) -> AnnotationSet | None:
     return prior if prior.text_sha256 == doc.text_sha256 else None
 
 
-def _stage_pass(run: _Import, txn: Transaction | None, name: str, ann: AnnotationSet, reader: TaskReader,
+def _stage_pass(run: ImportRun, txn: Transaction | None, name: str, ann: AnnotationSet, reader: TaskReader,
                 got: dict[str, list[str]]) -> bool:
     """Validate one pass as an annotation file; stage it when nothing is wrong so far
     (True when staged)."""
@@ -213,7 +213,7 @@ def _stage_pass(run: _Import, txn: Transaction | None, name: str, ann: Annotatio
     path = pass_file(run.layout, name, ann.document_id)
     data = ann.to_dict()
     found = check_annotation(data, run.layout.rel(path), run.inventory, run.docs_raw, "draft", ann.document_id)
-    run.problems += [_enrich(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
+    run.problems += [enrich_problem(p, f"from Label Studio {reader.where}", reader.region_of, data) for p in found]
     if run.problems:
         return False
     got.setdefault(name, []).append(ann.document_id)
@@ -233,7 +233,7 @@ def import_passes_file(layout: Layout, path: Path, dry_run: bool = False) -> Pas
         return measure(layout, import_passes(layout, iter_export(path, shown), shown, dry_run))
 
 
-def _stage_index(run: _Import, txn: Transaction, names: list[str]) -> None:
+def _stage_index(run: ImportRun, txn: Transaction, names: list[str]) -> None:
     """Each new pass listed in ``annotations/passes.json`` (made by a person, from the
     guidelines of the version its tasks were pushed from); listed passes are left as
     they are."""

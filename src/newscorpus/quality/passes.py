@@ -100,3 +100,21 @@ def pairwise_agreement(layout: Layout, names: list[str] | None = None,
                  if x is not None and y is not None and (wanted is None or doc_id in wanted))
         out.append({"a": name_a, "b": name_b, **agreement_of_pairs(pairs)})
     return out
+
+
+def gold_agreement(layout: Layout) -> list[dict]:
+    """Agreement of each indexed pass with the gold of the release whose guidelines it was
+    made from (passes made from the draft's guidelines have no gold yet): name, gold,
+    annotator and the ``agreement`` result, by pass name."""
+    from newscorpus.quality.agreement import agreement
+    from newscorpus.store.passes import read_pass_index
+    from newscorpus.store.versions import load_folder, load_sets_of, read_index
+
+    released = {r.version for r in read_index(layout)}
+    rows = []
+    for name, info in sorted(read_pass_index(layout).items()):
+        if info.guidelines in released:
+            made = load_folder(layout.annotations / "passes" / name)
+            rows.append({"name": name, "gold": info.guidelines, "annotator": info.annotator,
+                         "result": agreement(made, load_sets_of(layout, info.guidelines, made))})
+    return rows

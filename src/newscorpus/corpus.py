@@ -26,7 +26,7 @@ from newscorpus.store.diff import diff_raw
 from newscorpus.store.jsonio import atomic_write_text, dumps, read_json, write_json
 from newscorpus.store.ingest import add_many
 from newscorpus.store.lock import repository_lock
-from newscorpus.store.paths import Layout
+from newscorpus.store.paths import Layout, json_files
 from newscorpus.store.transaction import recover
 
 DRAFT = _versions.DRAFT
@@ -161,8 +161,8 @@ def stream_checked_paths(layout: Layout, version: str | None
 
 
 def _path_pairs(layout: Layout, version: str) -> Iterator[tuple[Path, Path | None]]:
-    records = sorted(layout.documents.glob("*.json"), key=lambda p: p.stem)  # a valid record is named after its id
-    files = sorted(_versions.annotation_files(_versions.version_dir(layout, version)), key=lambda p: p.stem)
+    records = json_files(layout.documents)  # a valid record is named after its id
+    files = _versions.iter_annotation_files(_versions.version_dir(layout, version))
     stem = attrgetter("stem")
     for doc_id, record, ann in _versions.side_by_side(records, files, key_a=stem, key_b=stem):
         if record is None:

@@ -26,7 +26,7 @@ from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.store.jsonio import dumps, read_json
 from newscorpus.model import LAYERS, sha256_text
 from newscorpus.store.cache import Cache
-from newscorpus.store.paths import Layout
+from newscorpus.store.paths import Layout, json_files
 from newscorpus.store.passes import check_pass_index, pass_folders
 from newscorpus.rules.engine import (DocumentIndex, Job, check_jobs_cached, record_key,
                                      record_passed, run_jobs, seed_extra)
@@ -378,7 +378,7 @@ def check_document_records(layout: Layout, inventory: Inventory, cache: Cache | 
     cache = cache or Cache(layout)
     problems: list[Problem] = []
     paths: dict[str, str] = {}
-    for path in sorted(layout.documents.glob("*.json")):
+    for path in json_files(layout.documents):
         key = record_key(cache, path, layout.inventory)
         if record_passed(cache, layout, key):
             paths[path.stem] = str(path)  # a valid record is named after its id
@@ -412,10 +412,10 @@ def folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
 def iter_folder_jobs(layout: Layout, folder: Path, inventory_path: Path,
                      expected_version: str | None) -> Iterator[Job]:
     """The jobs of a folder's annotation files, made one at a time."""
-    from newscorpus.store.versions import annotation_files
+    from newscorpus.store.versions import iter_annotation_files
 
     shown_folder = layout.rel(folder)
-    for path in annotation_files(folder):
+    for path in iter_annotation_files(folder):
         # the folder's shown name plus the file's (a symbolic link: where it leads)
         shown = layout.rel(path) if os.path.islink(path) else f"{shown_folder}/{path.name}"
         yield Job(str(path), shown, str(inventory_path), expected_version, path.stem)

@@ -11,7 +11,7 @@ from typing import Iterator
 from newscorpus.errors import CorpusError, Problem
 from newscorpus.model import Document, sha256_text
 from newscorpus.store.jsonio import require_file
-from newscorpus.store.paths import Layout, child_path
+from newscorpus.store.paths import Layout, child_path, json_files
 from newscorpus.store.transaction import Transaction
 
 SPLITS = (("train", 80), ("validation", 90), ("test", 100))
@@ -237,5 +237,5 @@ def iter_documents(layout: Layout) -> Iterator[Document]:
     """The document records one at a time, in id order (validate first)."""
     from newscorpus.store.jsonio import read_json
 
-    for path in sorted(layout.documents.glob("*.json"), key=lambda p: p.stem):
+    for path in json_files(layout.documents):
         yield Document.from_dict(read_json(path, layout.rel(path)))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from newscorpus.errors import CorpusError, Problem
 
@@ -91,6 +92,19 @@ class Layout:
             return _resolved(Path(path)).relative_to(_resolved_folder(str(self.root))).as_posix()
         except ValueError:
             return str(path)
+
+
+def json_files(folder: Path, skip: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The ``*.json`` files of ``folder`` (not hidden, not in ``skip``) in stem order,
+    each Path made when it is reached: the listing is held as plain names, which a
+    folder of many thousand files keeps in a few hundred kB rather than megabytes."""
+    if not folder.is_dir():
+        return iter(())
+    with os.scandir(folder) as entries:
+        names = [e.name for e in entries
+                 if e.name.endswith(".json") and not e.name.startswith(".") and e.name not in skip]
+    names.sort(key=lambda name: name[:-5])
+    return (folder / name for name in names)
 
 
 def _resolved(path: Path) -> Path:

@@ -26,7 +26,7 @@ from newscorpus.store.transaction import Transaction
 from newscorpus.model import LAYERS, AnnotationSet
 from newscorpus.store.diff import diff_sets, restamp
 from newscorpus.store.cache import file_sha256
-from newscorpus.store.paths import Layout
+from newscorpus.store.paths import Layout, json_files
 
 DRAFT = "draft"
 SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")  # used with fullmatch
@@ -107,10 +107,12 @@ def resolve_version(layout: Layout, version: str | None) -> str:
 
 
 def annotation_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.json")
-                  if p.name not in (MANIFEST, INVENTORY_SNAPSHOT) and not p.name.startswith("."))
+    return list(iter_annotation_files(folder))
+
+
+def iter_annotation_files(folder: Path) -> Iterator[Path]:
+    """A folder's annotation files in document id order, one Path at a time."""
+    return json_files(folder, (MANIFEST, INVENTORY_SNAPSHOT))
 
 
 def load_sets(layout: Layout, version: str) -> dict[str, AnnotationSet]:
@@ -132,7 +134,7 @@ def iter_sets(layout: Layout, version: str) -> Iterator[AnnotationSet]:
     folder = version_dir(layout, version)
     if not folder.is_dir():
         raise CorpusError(Problem(layout.rel(folder), "", "file-missing", "no such annotation folder"))
-    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+    for path in iter_annotation_files(folder):
         yield AnnotationSet.from_dict(read_json(path, layout.rel(path)))
 
 
@@ -153,13 +155,13 @@ def iter_raw(layout: Layout, version: str) -> Iterator[dict]:
     folder = version_dir(layout, version)
     if not folder.is_dir():
         raise CorpusError(Problem(layout.rel(folder), "", "file-missing", "no such annotation folder"))
-    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+    for path in iter_annotation_files(folder):
         yield read_json(path, layout.rel(path))
 
 
 def iter_folder(folder: Path) -> Iterator[AnnotationSet]:
     """The annotation sets of any folder one at a time, in file name (document id) order."""
-    for path in sorted(annotation_files(folder), key=lambda p: p.stem):
+    for path in iter_annotation_files(folder):
         yield AnnotationSet.from_dict(read_json(path, str(path)))
 
 

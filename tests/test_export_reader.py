@@ -1,0 +1,46 @@
+"""The Label Studio export is read one task at a time (``importer._list_items``: the
+standard library's decoder on a window of the file): whatever the window size, it gives
+exactly what ``json.loads`` of the whole file gives, and fails where it fails."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from newscorpus.labelstudio import importer
+
+CASES = ['[]', '[ ]', '[1]', '[1,2]', '[123456789, 2]', '[{"a": "x,]y"}, {"b": [1, 2, {"c": null}]}]',
+         '["\\u00e9", "a\\"b"]', '[\n{"a": 1},\n{"b": 2}\n]\n', '[1.5e3, -0, true, false, null]',
+         '[1,]', '[,1]', '[1 2]', '[1]x', '[{"a":1}', '[{"a": "unterminated']
+
+
+def outcome(read, text: str):
+    try:
+        return "ok", read(text)
+    except (json.JSONDecodeError, ValueError):
+        return "error", None
+
+
+def texts():
+    rng = random.Random(3)
+    yield from CASES
+    for _ in range(200):
+        value = [{"id": i, "text": "é x" * rng.randint(0, 30), "n": [rng.random() for _ in range(rng.randint(0, 3))]}
+                 for i in range(rng.randint(0, 6))]
+        text = json.dumps(value, indent=rng.choice([None, 1, 2]), ensure_ascii=rng.random() < 0.5)
+        yield text
+        yield text[:rng.randint(1, len(text) - 1)]  # cut anywhere: an interrupted download
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_the_windowed_reader_reads_what_json_reads(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(importer, "CHUNK", chunk)
+    path = tmp_path / "export.json"
+
+    def windowed(text: str):
+        path.write_text(text, encoding="utf-8")
+        return list(importer._list_items(path))
+
+    for text in texts():
+        assert outcome(windowed, text) == outcome(json.loads, text), text[:120]

@@ -1,4 +1,4 @@
-"""The Label Studio export is read one task at a time (``importer._list_items``: the
+"""A Label Studio export is read one task at a time (``store.jsonio.iter_json_list``: the
 standard library's decoder on a window of the file): whatever the window size, it gives
 exactly what ``json.loads`` of the whole file gives, and fails where it fails."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from newscorpus.labelstudio import importer
+from newscorpus.store import jsonio
 
 CASES = ['[]', '[ ]', '[1]', '[1,2]', '[123456789, 2]', '[{"a": "x,]y"}, {"b": [1, 2, {"c": null}]}]',
          '["\\u00e9", "a\\"b"]', '[\n{"a": 1},\n{"b": 2}\n]\n', '[1.5e3, -0, true, false, null]',
@@ -35,12 +35,12 @@ def texts():
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096])
 def test_the_windowed_reader_reads_what_json_reads(tmp_path, monkeypatch, chunk):
-    monkeypatch.setattr(importer, "CHUNK", chunk)
+    monkeypatch.setattr(jsonio, "CHUNK", chunk)
     path = tmp_path / "export.json"
 
     def windowed(text: str):
         path.write_text(text, encoding="utf-8")
-        return list(importer._list_items(path))
+        return list(jsonio.iter_json_list(path))
 
     for text in texts():
         assert outcome(windowed, text) == outcome(json.loads, text), text[:120]

@@ -18,7 +18,7 @@ from newscorpus.labelstudio.tasks import unpack_source
 from newscorpus.model import LAYERS, AnnotationSet, Document, Entity, Event, Mention, Provenance, Quote, _idkey
 from newscorpus.rules.inventory import Inventory, load_inventory
 from newscorpus.labelstudio.people import annotator
-from newscorpus.store.jsonio import read_json, require_file
+from newscorpus.store.jsonio import iter_json_list, read_json, require_file
 from newscorpus.store.transaction import Transaction
 from newscorpus.store.paths import Layout
 
@@ -547,77 +547,10 @@ def iter_export(path: Path, shown: str) -> Iterator[Any]:
         yield from tasks if isinstance(tasks, list) else _not_a_list(shown, tasks)
         return
     try:
-        yield from _list_items(path)
+        yield from iter_json_list(path)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         _read_export(path, shown)  # raises the named error with line and column
         raise
-
-
-CHUNK = 1 << 20  # characters read at a time by _list_items
-
-
-def _list_items(path: Path) -> Iterator[Any]:
-    """The items of a JSON list, one at a time: ``json``'s decoder on a window of the file
-    that is read further when an item does not end inside it, so memory is bounded by
-    the largest item, not the file. Raises JSONDecodeError for a damaged file."""
-    with open(path, encoding="utf-8") as handle:
-        window = _Window(handle)
-        window.text, window.pos = window.text.lstrip(), 1  # past the "["
-        count = 0
-        while True:
-            if window.skip_space() == "]":
-                if count and window.after_comma:
-                    raise json.JSONDecodeError("Expecting value", window.text, window.pos)
-                window.pos += 1
-                if window.skip_space() != "":
-                    raise json.JSONDecodeError("Extra data", window.text, window.pos)
-                return
-            if count and not window.after_comma:
-                if window.skip_space() != ",":
-                    raise json.JSONDecodeError("Expecting ',' delimiter", window.text, window.pos)
-                window.pos += 1
-                window.after_comma = True
-                continue
-            yield window.decode()
-            count += 1
-            window.after_comma = False
-
-
-class _Window:
-    """A window on a text file for ``_list_items``."""
-
-    def __init__(self, handle):
-        self.handle, self.text, self.pos, self.ended = handle, handle.read(CHUNK), 0, False
-        self.after_comma = True
-        self.raw_decode = json.JSONDecoder().raw_decode
-
-    def more(self, size: int = CHUNK) -> bool:
-        """Drop what was read, add the next ``size`` characters; False at the end."""
-        if self.ended:
-            return False
-        added = self.handle.read(size)
-        self.text, self.pos, self.ended = self.text[self.pos:] + added, 0, not added
-        return bool(added)
-
-    def skip_space(self) -> str:
-        """Skip whitespace; the next character ("" at the end of the file)."""
-        while True:
-            while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.text) or not self.more():
-                return self.text[self.pos:self.pos + 1]
-
-    def decode(self) -> Any:
-        while True:
-            try:
-                item, end = self.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError:
-                if not self.more(max(CHUNK, len(self.text))):  # the item goes on: read as much again
-                    raise
-                continue
-            if end < len(self.text) or not self.more():  # (a number may go on past the window)
-                self.pos = end
-                return item
 
 
 def _not_a_list(shown: str, tasks: Any) -> Iterator[Any]:

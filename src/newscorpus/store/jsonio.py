@@ -146,3 +146,70 @@ def _atomic_write(path: Path, chunks: Iterable, binary: bool) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+CHUNK = 1 << 20  # characters read at a time by iter_json_list
+
+
+def iter_json_list(path: Path) -> Iterator[Any]:
+    """The items of a JSON list, one at a time: ``json``'s decoder on a window of the file
+    that is read further when an item does not end inside it, so memory is bounded by
+    the largest item, not the file. Raises JSONDecodeError for a damaged file."""
+    with open(path, encoding="utf-8") as handle:
+        window = _Window(handle)
+        window.text, window.pos = window.text.lstrip(), 1  # past the "["
+        count = 0
+        while True:
+            if window.skip_space() == "]":
+                if count and window.after_comma:
+                    raise json.JSONDecodeError("Expecting value", window.text, window.pos)
+                window.pos += 1
+                if window.skip_space() != "":
+                    raise json.JSONDecodeError("Extra data", window.text, window.pos)
+                return
+            if count and not window.after_comma:
+                if window.skip_space() != ",":
+                    raise json.JSONDecodeError("Expecting ',' delimiter", window.text, window.pos)
+                window.pos += 1
+                window.after_comma = True
+                continue
+            yield window.decode()
+            count += 1
+            window.after_comma = False
+
+
+class _Window:
+    """A window on a text file for ``iter_json_list``."""
+
+    def __init__(self, handle):
+        self.handle, self.text, self.pos, self.ended = handle, handle.read(CHUNK), 0, False
+        self.after_comma = True
+        self.raw_decode = json.JSONDecoder().raw_decode
+
+    def more(self, size: int = CHUNK) -> bool:
+        """Drop what was read, add the next ``size`` characters; False at the end."""
+        if self.ended:
+            return False
+        added = self.handle.read(size)
+        self.text, self.pos, self.ended = self.text[self.pos:] + added, 0, not added
+        return bool(added)
+
+    def skip_space(self) -> str:
+        """Skip whitespace; the next character ("" at the end of the file)."""
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.text) or not self.more():
+                return self.text[self.pos:self.pos + 1]
+
+    def decode(self) -> Any:
+        while True:
+            try:
+                item, end = self.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError:
+                if not self.more(max(CHUNK, len(self.text))):  # the item goes on: read as much again
+                    raise
+                continue
+            if end < len(self.text) or not self.more():  # (a number may go on past the window)
+                self.pos = end
+                return item

@@ -44,3 +44,23 @@ def test_the_windowed_reader_reads_what_json_reads(tmp_path, monkeypatch, chunk)
 
     for text in texts():
         assert outcome(windowed, text) == outcome(json.loads, text), text[:120]
+
+
+def test_the_window_stays_the_size_of_the_largest_item(tmp_path, monkeypatch):
+    """Memory is bounded by the largest item, not the file: the window never grows past
+    a few items, however long the list."""
+    monkeypatch.setattr(jsonio, "CHUNK", 64)
+    widest = []
+    more = jsonio._Window.more
+
+    def watched(self, size=64):
+        result = more(self, size)
+        widest.append(len(self.text))
+        return result
+
+    monkeypatch.setattr(jsonio._Window, "more", watched)
+    items = [{"id": i, "text": "x" * (i % 300)} for i in range(3000)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    assert list(jsonio.iter_json_list(path)) == items
+    assert max(widest) < 4 * 350

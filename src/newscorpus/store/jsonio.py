@@ -207,7 +207,7 @@ class _Window:
             try:
                 item, end = self.raw_decode(self.text, self.pos)
             except json.JSONDecodeError:
-                if not self.more(max(CHUNK, len(self.text))):  # the item goes on: read as much again
+                if not self.more(max(CHUNK, len(self.text) - self.pos)):  # the item goes on: read as much again
                     raise
                 continue
             if end < len(self.text) or not self.more():  # (a number may go on past the window)
